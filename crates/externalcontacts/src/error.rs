@@ -1,0 +1,128 @@
+//! The errors a request can end with.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+/// Why a request failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status outside 2XX.
+    Api(ApiError),
+    /// The request could not be sent or the response could not be received: a connection,
+    /// TLS or timeout failure.
+    Transport(reqwest::Error),
+    /// The server answered with success, but the body does not match the expected type.
+    Decode(DecodeError),
+    /// The client configuration or a request parameter is invalid.
+    InvalidInput(String),
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(err) => Some(err.status),
+            Error::Decode(err) => Some(err.status),
+            Error::Transport(err) => err.status(),
+            Error::InvalidInput(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(err) => err.fmt(f),
+            Error::Transport(_) => f.write_str("the request could not be completed"),
+            Error::Decode(err) => err.fmt(f),
+            Error::InvalidInput(message) => write!(f, "invalid input: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Api(_) => None,
+            Error::Transport(err) => Some(err),
+            Error::Decode(err) => Some(&err.source),
+            Error::InvalidInput(_) => None,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(err: reqwest::Error) -> Self {
+        Error::Transport(err)
+    }
+}
+
+/// An error status from the API, with the body it sent.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// Operation that failed, as its `operationId`.
+    pub operation: &'static str,
+    pub status: StatusCode,
+    /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
+    pub correlation_id: Option<String>,
+    /// The response body exactly as received.
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// Decodes the body as any JSON type; `None` when it is not that type.
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The `message` field of a JSON error body, when present.
+    fn message(&self) -> Option<String> {
+        let body: serde_json::Value = self.decode_body()?;
+        body.get("message")?.as_str().map(str::to_owned)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with status {}", self.operation, self.status)?;
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.correlation_id {
+            write!(f, " (correlation id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success response whose body could not be decoded into the operation's type.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// Operation whose response failed to decode, as its `operationId`.
+    pub operation: &'static str,
+    pub status: StatusCode,
+    /// The response body exactly as received, so that no data is lost.
+    pub body: Bytes,
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} response of {} does not match the expected type",
+            self.status, self.operation
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}

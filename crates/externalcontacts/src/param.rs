@@ -1,0 +1,64 @@
+//! Text forms of path, query and header parameter values.
+
+/// A value that can be written into a URL path segment, a query string or a header.
+///
+/// Generated enums implement it with their wire value.
+pub trait ParamValue {
+    /// Returns the value as the API expects it in text form.
+    fn param_value(&self) -> String;
+}
+
+impl ParamValue for String {
+    fn param_value(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ParamValue for bool {
+    fn param_value(&self) -> String {
+        self.to_string()
+    }
+}
+
+macro_rules! display_param_value {
+    ($($ty:ty),*) => {
+        $(impl ParamValue for $ty {
+            fn param_value(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+display_param_value!(i32, i64, f32, f64);
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    /// RFC 3339 with milliseconds and `Z`, the form Genesys Cloud sends.
+    fn param_value(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+}
+
+impl ParamValue for chrono::NaiveDate {
+    fn param_value(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_time_uses_milliseconds_and_z() {
+        let value = chrono::DateTime::parse_from_rfc3339("2022-10-21T14:34:56+02:00").unwrap();
+        let value = value.with_timezone(&chrono::Utc);
+        assert_eq!(value.param_value(), "2022-10-21T12:34:56.000Z");
+    }
+
+    #[test]
+    fn date_is_iso_8601() {
+        let value = chrono::NaiveDate::from_ymd_opt(2022, 1, 2).unwrap();
+        assert_eq!(value.param_value(), "2022-01-02");
+    }
+}

@@ -1,0 +1,121 @@
+//! One HTTP exchange: the request a generated builder fills in and the raw response it decodes.
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::DecodeError;
+use crate::{Error, ParamValue};
+
+/// What the generated code knows about an operation, for requests, errors and tracing.
+#[derive(Debug)]
+pub(crate) struct OperationInfo {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// Path template as written in the spec.
+    pub(crate) path: &'static str,
+}
+
+/// A request under construction.
+#[derive(Debug)]
+pub(crate) struct ApiRequest {
+    pub(crate) operation: &'static OperationInfo,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+impl ApiRequest {
+    /// Appends `name=value`, percent-encoded.
+    pub(crate) fn query(&mut self, name: &str, value: &impl ParamValue) {
+        self.url
+            .query_pairs_mut()
+            .append_pair(name, &value.param_value());
+    }
+
+    /// Appends `name=value` once per value: `expand=a&expand=b`.
+    pub(crate) fn query_each<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        let mut pairs = self.url.query_pairs_mut();
+        for value in values {
+            pairs.append_pair(name, &value.param_value());
+        }
+    }
+
+    /// Appends the values joined by commas: `expand=a,b`.
+    #[allow(
+        dead_code,
+        reason = "generated for array parameters with `explode: false`"
+    )]
+    pub(crate) fn query_joined<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        let joined: Vec<String> = values.iter().map(ParamValue::param_value).collect();
+        self.url
+            .query_pairs_mut()
+            .append_pair(name, &joined.join(","));
+    }
+
+    #[allow(dead_code, reason = "generated for header parameters")]
+    pub(crate) fn header(
+        &mut self,
+        name: &'static str,
+        value: &impl ParamValue,
+    ) -> Result<(), Error> {
+        let text = value.param_value();
+        let value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::InvalidInput(format!(
+                "the value of header `{name}` contains characters a header cannot carry (control characters or line breaks)"
+            ))
+        })?;
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidInput(format!("`{name}` is not a valid header name")))?;
+        self.headers.insert(name, value);
+        Ok(())
+    }
+
+    /// Serializes `body` as the JSON request body.
+    pub(crate) fn json_body(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|err| {
+            Error::InvalidInput(format!("the request body cannot be written as JSON: {err}"))
+        })?;
+        self.body = Some(bytes);
+        Ok(())
+    }
+}
+
+/// A 2XX response, read whole, waiting to be decoded.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) operation: &'static OperationInfo,
+    pub(crate) status: StatusCode,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// Decodes a typed JSON body.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+    }
+
+    /// Decodes a free-form JSON body; an empty body is `Value::Null`.
+    pub(crate) fn json_value(self) -> Result<serde_json::Value, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Value::Null);
+        }
+        self.json()
+    }
+
+    /// Accepts any body of an operation that documents none.
+    pub(crate) fn empty(self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn decode_error(self, source: serde_json::Error) -> Error {
+        Error::Decode(DecodeError {
+            operation: self.operation.id,
+            status: self.status,
+            body: self.body,
+            source,
+        })
+    }
+}

@@ -1,0 +1,351 @@
+//! The generator's intermediate model: everything the templates print, decided in one place.
+//!
+//! Nothing here refers to `openapiv3`. Names are final Rust identifiers, types are printed
+//! Rust types, and documentation is split into lines ready for `///`.
+
+use std::fmt;
+
+use super::docs::{code_span, doc_lines, join_paragraphs, markdown_line};
+
+/// A whole API, lowered from one spec.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Schema models, sorted by Rust name.
+    pub models: Vec<Model>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// The schema every documented error response uses, when they all use the same one.
+    pub error_model: Option<String>,
+}
+
+/// A named type generated from `components/schemas`, with the enums declared inline in it.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Rust type name, which is also the spec's schema name when that is a valid identifier.
+    pub name: String,
+    /// Module (file) name under `src/models/`.
+    pub module: String,
+    pub docs: Vec<String>,
+    pub kind: ModelKind,
+    /// Enums that belong to this model's properties, named `<Model><Property>`.
+    pub inline_enums: Vec<EnumModel>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ModelKind {
+    Struct(Vec<Field>),
+    Enum(EnumModel),
+    /// A named alias for another type, such as a schema that is only an array.
+    Alias(RustType),
+}
+
+/// One property of a struct model.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust field name (snake case, never a keyword).
+    pub name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// The field's type without the `Option` that every field carries.
+    pub ty: RustType,
+    /// Whether a direct reference cycle makes this field need a `Box`.
+    pub boxed: bool,
+    pub docs: Vec<String>,
+}
+
+impl Field {
+    /// The declared Rust type of the field.
+    pub fn declared_type(&self) -> String {
+        if self.boxed {
+            format!("Option<Box<{}>>", self.ty)
+        } else {
+            format!("Option<{}>", self.ty)
+        }
+    }
+}
+
+/// A string enum with a catch-all variant that keeps unknown wire values.
+#[derive(Debug, Clone)]
+pub struct EnumModel {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that holds wire values the spec does not list.
+    pub fallback_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire_value: String,
+}
+
+/// A Rust type as it appears in generated code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RustType {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    /// A generated model or enum, by Rust name.
+    Named(String),
+    Vec(Box<RustType>),
+    Map(Box<RustType>),
+}
+
+impl RustType {
+    /// Whether the type is a generated model or enum (directly, not inside a container).
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            RustType::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Adds the names of every generated type this type mentions.
+    pub fn collect_named(&self, names: &mut std::collections::BTreeSet<String>) {
+        match self {
+            RustType::Named(name) => {
+                names.insert(name.clone());
+            }
+            RustType::Vec(inner) | RustType::Map(inner) => inner.collect_named(names),
+            _ => {}
+        }
+    }
+}
+
+impl fmt::Display for RustType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RustType::String => f.write_str("String"),
+            RustType::Bool => f.write_str("bool"),
+            RustType::I32 => f.write_str("i32"),
+            RustType::I64 => f.write_str("i64"),
+            RustType::F32 => f.write_str("f32"),
+            RustType::F64 => f.write_str("f64"),
+            RustType::DateTime => f.write_str("chrono::DateTime<chrono::Utc>"),
+            RustType::Date => f.write_str("chrono::NaiveDate"),
+            RustType::Json => f.write_str("serde_json::Value"),
+            RustType::JsonObject => f.write_str("serde_json::Map<String, serde_json::Value>"),
+            RustType::Named(name) => f.write_str(name),
+            RustType::Vec(item) => write!(f, "Vec<{item}>"),
+            RustType::Map(value) => write!(f, "std::collections::BTreeMap<String, {value}>"),
+        }
+    }
+}
+
+/// One HTTP operation and the request builder generated for it.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` as written in the spec.
+    pub operation_id: String,
+    /// `Client` method name: the snake-case operation id.
+    pub method_name: String,
+    /// Request builder type name.
+    pub request_type: String,
+    /// Module (file) name under `src/operations/`.
+    pub module: String,
+    /// Upper-case HTTP method, as `reqwest::Method` names its constants.
+    pub http_method: String,
+    /// Path template as written in the spec.
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub summary: Option<String>,
+    pub description: Vec<String>,
+    pub permissions: Option<Permissions>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: SuccessResponse,
+    /// Enums declared inline in parameters, named `<RequestType minus Request><Param>`.
+    pub inline_enums: Vec<EnumModel>,
+}
+
+impl Operation {
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|param| param.required)
+    }
+
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|param| !param.required)
+    }
+
+    /// Whether `send` adds anything to the request after creating it.
+    pub fn fills_request(&self) -> bool {
+        self.body.is_some()
+            || self
+                .params
+                .iter()
+                .any(|param| param.location != ParamLocation::Path)
+    }
+
+    /// Rustdoc of the `Client` method: summary, HTTP method and path, permissions, details.
+    pub fn docs(&self) -> Vec<String> {
+        let summary = match &self.summary {
+            Some(summary) => doc_lines(&format!("{}.", summary.trim_end_matches('.'))),
+            None => markdown_line(format!("Calls the `{}` operation.", self.operation_id)),
+        };
+        let endpoint = markdown_line(format!("`{} {}`", self.http_method, self.path));
+        let permissions = self
+            .permissions
+            .as_ref()
+            .map(Permissions::docs)
+            .unwrap_or_default();
+        join_paragraphs([summary, endpoint, permissions, self.description.clone()])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum PathSegment {
+    Literal(String),
+    /// A path parameter, by Rust field name.
+    Param(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Permissions {
+    /// `ANY` or `ALL`.
+    pub kind: String,
+    pub names: Vec<String>,
+}
+
+impl Permissions {
+    fn docs(&self) -> Vec<String> {
+        let names: Vec<String> = self.names.iter().map(|name| code_span(name)).collect();
+        let sentence = match (self.kind.as_str(), names.len()) {
+            (_, 0) => return Vec::new(),
+            (_, 1) => format!("Requires the permission {}.", names[0]),
+            ("ALL", _) => format!("Requires all of these permissions: {}.", names.join(", ")),
+            _ => format!(
+                "Requires any one of these permissions: {}.",
+                names.join(", ")
+            ),
+        };
+        markdown_line(sentence)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How an array parameter is written into the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    /// `style: form, explode: true`: `expand=a&expand=b`.
+    RepeatedKey,
+    /// `style: form, explode: false`: `expand=a,b`.
+    CommaSeparated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name, used for the builder field, setter and argument.
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: RustType,
+    /// Set for array parameters.
+    pub array_style: Option<ArrayStyle>,
+    pub docs: Vec<String>,
+}
+
+impl Param {
+    /// Argument or setter type: conversions that save callers a `.to_string()` or a `vec![]`.
+    pub fn input_type(&self) -> String {
+        match &self.ty {
+            RustType::String => "impl Into<String>".to_owned(),
+            RustType::Vec(item) => format!("impl IntoIterator<Item = {item}>"),
+            other => other.to_string(),
+        }
+    }
+
+    /// Expression that turns the argument named like the parameter into its stored type.
+    pub fn input_conversion(&self) -> String {
+        match &self.ty {
+            RustType::String => format!("{}.into()", self.name),
+            RustType::Vec(_) => format!("{}.into_iter().collect()", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// Stored type in the request builder.
+    pub fn stored_type(&self) -> String {
+        if self.required {
+            self.ty.to_string()
+        } else {
+            format!("Option<{}>", self.ty)
+        }
+    }
+
+    pub fn is_query(&self) -> bool {
+        self.location == ParamLocation::Query
+    }
+
+    pub fn is_header(&self) -> bool {
+        self.location == ParamLocation::Header
+    }
+
+    pub fn is_repeated(&self) -> bool {
+        self.array_style == Some(ArrayStyle::RepeatedKey)
+    }
+
+    pub fn is_comma_separated(&self) -> bool {
+        self.array_style == Some(ArrayStyle::CommaSeparated)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: RustType,
+    pub required: bool,
+    pub docs: Vec<String>,
+}
+
+/// What `send()` returns on success.
+#[derive(Debug, Clone)]
+pub struct SuccessResponse {
+    pub status: u16,
+    pub kind: ResponseKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ResponseKind {
+    /// No body (`204`, or a success response without content).
+    Empty,
+    /// A free-form JSON body, where an empty body decodes to `Value::Null`.
+    Json,
+    /// A typed JSON body.
+    Typed(RustType),
+}
+
+impl SuccessResponse {
+    /// The Rust type `send()` returns on success.
+    pub fn output_type(&self) -> String {
+        match &self.kind {
+            ResponseKind::Empty => "()".to_owned(),
+            ResponseKind::Json => RustType::Json.to_string(),
+            ResponseKind::Typed(ty) => ty.to_string(),
+        }
+    }
+
+    /// Name of the `RawResponse` method that decodes this body.
+    pub fn decoder(&self) -> &'static str {
+        match &self.kind {
+            ResponseKind::Empty => "empty",
+            ResponseKind::Json => "json_value",
+            ResponseKind::Typed(_) => "json",
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! `cargo xtask codegen`: spec -> model -> templates -> formatted files, written or checked.
+
+mod docs;
+pub mod error;
+mod ir;
+mod load;
+mod lower;
+mod names;
+mod recursion;
+mod render;
+mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+pub use self::write::Changes;
+use self::write::Tree;
+
+/// Folders of the generated crate that hold only generated files.
+const OWNED_DIRS: &[&str] = &["src/models", "src/operations"];
+
+/// What to generate, and where.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The OpenAPI 3.0 spec to read.
+    pub spec: PathBuf,
+    /// Root of the crate to generate into (the folder with its `Cargo.toml`).
+    pub out_dir: PathBuf,
+    /// How the spec is named in generated headers; must not depend on the machine.
+    pub spec_label: String,
+    /// The command a maintainer runs to regenerate, for messages.
+    pub command: String,
+}
+
+impl Config {
+    /// The External Contacts job: the workspace's spec into `crates/externalcontacts`.
+    pub fn external_contacts(workspace: &Path) -> Self {
+        Config {
+            spec: workspace.join("spec/externalcontacts.yaml"),
+            out_dir: workspace.join("crates/externalcontacts"),
+            spec_label: "spec/externalcontacts.yaml".to_owned(),
+            command: "cargo xtask codegen".to_owned(),
+        }
+    }
+}
+
+/// Generated files that differ from what the spec and templates produce.
+#[derive(Debug)]
+pub struct StaleFiles {
+    pub changes: Changes,
+    pub command: String,
+}
+
+impl fmt::Display for StaleFiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} generated files are out of date:",
+            self.changes.count()
+        )?;
+        write!(f, "{}", self.changes)?;
+        write!(f, "run `{}` and commit the result", self.command)
+    }
+}
+
+impl std::error::Error for StaleFiles {}
+
+/// Renders the whole crate in memory; nothing is written.
+fn render_tree(config: &Config) -> Result<Tree> {
+    let spec = load::load_spec(&config.spec)?;
+    let api = lower::lower(&spec).map_err(|err| err.in_file(&config.spec))?;
+    let files = render::render(&api, &config.spec_label)?;
+    Ok(Tree {
+        root: config.out_dir.clone(),
+        owned_dirs: OWNED_DIRS.iter().map(PathBuf::from).collect(),
+        files,
+    })
+}
+
+/// Regenerates the crate, returning what changed on disk. Every file is rendered before the
+/// first one is written, so a bad spec or template leaves the disk untouched.
+pub fn generate(config: &Config) -> Result<Changes> {
+    let tree = render_tree(config)?;
+    tree.write()
+        .with_context(|| format!("cannot write into {}", config.out_dir.display()))
+}
+
+/// Fails with [`StaleFiles`] when the files on disk differ from a fresh generation.
+pub fn check(config: &Config) -> Result<()> {
+    let changes = render_tree(config)?.changes()?;
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(StaleFiles {
+            changes,
+            command: config.command.clone(),
+        }
+        .into())
+    }
+}

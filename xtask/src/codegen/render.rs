@@ -1,0 +1,189 @@
+//! Renders the model through the askama templates in `templates/` and formats the result.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use askama::Template;
+
+use super::ir::{Api, EnumModel, Model, ModelKind, Operation, PathSegment, ResponseKind};
+
+#[derive(Template)]
+#[template(path = "model.rs.jinja", escape = "none")]
+struct ModelFile<'a> {
+    model: &'a Model,
+    imports: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "models_mod.rs.jinja", escape = "none")]
+struct ModelsModule<'a> {
+    models: &'a [Model],
+}
+
+#[derive(Template)]
+#[template(path = "operation.rs.jinja", escape = "none")]
+struct OperationFile<'a> {
+    op: &'a Operation,
+    imports: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "operations_mod.rs.jinja", escape = "none")]
+struct OperationsModule<'a> {
+    operations: &'a [Operation],
+    error_model: Option<&'a str>,
+    imports: Vec<String>,
+}
+
+/// Renders every generated file, keyed by its path relative to the crate root. The header
+/// comment names `spec_label` as the source.
+pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> {
+    let mut files = BTreeMap::new();
+    let mut add = |path: String, text: String| -> Result<()> {
+        let formatted = format_rust(&text).with_context(|| {
+            format!("the generated `{path}` is not valid Rust; the templates or the generator produced it")
+        })?;
+        files.insert(PathBuf::from(path), with_header(&formatted, spec_label));
+        Ok(())
+    };
+
+    for model in &api.models {
+        let imports = imports(model_types(model), defined_in_model(model));
+        add(
+            format!("src/models/{}.rs", model.module),
+            ModelFile { model, imports }.render()?,
+        )?;
+    }
+    add(
+        "src/models/mod.rs".to_owned(),
+        ModelsModule {
+            models: &api.models,
+        }
+        .render()?,
+    )?;
+
+    for op in &api.operations {
+        let defined = op.inline_enums.iter().map(|e| e.name.clone()).collect();
+        let imports = imports(operation_types(op), defined);
+        add(
+            format!("src/operations/{}.rs", op.module),
+            OperationFile { op, imports }.render()?,
+        )?;
+    }
+    let mut client_types = BTreeSet::new();
+    for op in &api.operations {
+        if let Some(body) = op.body.as_ref().filter(|body| body.required) {
+            body.ty.collect_named(&mut client_types);
+        }
+        for param in op.required_params() {
+            param.ty.collect_named(&mut client_types);
+        }
+    }
+    if let Some(error_model) = &api.error_model {
+        client_types.insert(error_model.clone());
+    }
+    // Inline parameter enums are re-exported in the same module and need no import.
+    let operation_enums = api.operations.iter().flat_map(|op| &op.inline_enums);
+    let defined = operation_enums.map(|e| e.name.clone()).collect();
+    let module = OperationsModule {
+        operations: &api.operations,
+        error_model: api.error_model.as_deref(),
+        imports: imports(client_types, defined),
+    };
+    add("src/operations/mod.rs".to_owned(), module.render()?)?;
+    Ok(files)
+}
+
+fn imports(used: BTreeSet<String>, defined: BTreeSet<String>) -> Vec<String> {
+    used.difference(&defined).cloned().collect()
+}
+
+fn defined_in_model(model: &Model) -> BTreeSet<String> {
+    let inline = model
+        .inline_enums
+        .iter()
+        .map(|e: &EnumModel| e.name.clone());
+    std::iter::once(model.name.clone()).chain(inline).collect()
+}
+
+fn model_types(model: &Model) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    match &model.kind {
+        ModelKind::Struct(fields) => fields
+            .iter()
+            .for_each(|field| field.ty.collect_named(&mut names)),
+        ModelKind::Alias(ty) => ty.collect_named(&mut names),
+        ModelKind::Enum(_) => {}
+    }
+    names
+}
+
+fn operation_types(op: &Operation) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    op.params
+        .iter()
+        .for_each(|param| param.ty.collect_named(&mut names));
+    if let Some(body) = &op.body {
+        body.ty.collect_named(&mut names);
+    }
+    if let ResponseKind::Typed(ty) = &op.response.kind {
+        ty.collect_named(&mut names);
+    }
+    names
+}
+
+/// Formats generated code with prettyplease, one blank line between top-level items.
+fn format_rust(text: &str) -> Result<String> {
+    let file = syn::parse_file(text).map_err(|err| {
+        let start = err.span().start();
+        anyhow::anyhow!(
+            "{err} at line {}, column {}:\n{}",
+            start.line,
+            start.column + 1,
+            excerpt(text, start.line)
+        )
+    })?;
+    let items: Vec<String> = file
+        .items
+        .iter()
+        .map(|item| {
+            let mut single = file.clone();
+            single.attrs.clear();
+            single.items = vec![item.clone()];
+            prettyplease::unparse(&single)
+        })
+        .collect();
+    // `use` and `mod` lines stay together; every other item is set apart by a blank line.
+    let mut out = String::new();
+    let mut previous_was_declaration = false;
+    for item in items {
+        let is_declaration =
+            item.starts_with("use ") || item.starts_with("mod ") || item.starts_with("pub use ");
+        let continues_declarations = is_declaration && previous_was_declaration;
+        if !out.is_empty() && !continues_declarations {
+            out.push('\n');
+        }
+        out.push_str(&item);
+        previous_was_declaration = is_declaration;
+    }
+    Ok(out)
+}
+
+fn excerpt(text: &str, line: usize) -> String {
+    let first = line.saturating_sub(3);
+    text.lines()
+        .enumerate()
+        .skip(first)
+        .take(5)
+        .map(|(index, text)| format!("{:>5} | {text}", index + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn with_header(code: &str, spec_label: &str) -> String {
+    format!(
+        "// This file is generated by `cargo xtask codegen` from {spec_label}.\n\
+         // Do not edit it by hand: change the spec or templates/, then regenerate.\n\n{code}"
+    )
+}

@@ -1,0 +1,107 @@
+//! Maintainer tasks for the External Contacts SDK workspace, run as `cargo xtask <task>`.
+
+mod codegen;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks for the External Contacts SDK"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Generate crates/externalcontacts from spec/externalcontacts.yaml.
+    Codegen {
+        /// Change nothing; fail if any generated file is stale, missing or extra.
+        #[arg(long)]
+        check: bool,
+        /// OpenAPI 3.0 spec to read, instead of spec/externalcontacts.yaml.
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// Crate folder to write into, instead of crates/externalcontacts.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Run every check: formatting, generated-code freshness, clippy, docs and all tests.
+    Test,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Codegen { check, spec, out } => run_codegen(check, spec, out),
+        Task::Test => test::run(&workspace_root()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let root = workspace_root();
+    let mut config = codegen::Config::external_contacts(&root);
+    let mut command = vec!["cargo xtask codegen".to_owned()];
+    if let Some(spec) = spec {
+        command.push(format!("--spec {}", spec.display()));
+        config.spec_label = spec_label(&spec, &root);
+        config.spec = spec;
+    }
+    if let Some(out) = out {
+        command.push(format!("--out {}", out.display()));
+        config.out_dir = out;
+    }
+    config.command = command.join(" ");
+
+    if check {
+        codegen::check(&config)?;
+        println!("generated files are up to date");
+        return Ok(());
+    }
+    let changes = codegen::generate(&config)?;
+    if changes.is_empty() {
+        println!("generated files were already up to date");
+    } else {
+        println!("updated {} generated files", changes.count());
+        // A first generation lists every file; only a regeneration's list is worth reading.
+        if changes.count() <= 40 {
+            print!("{changes}");
+        }
+    }
+    Ok(())
+}
+
+/// How generated headers name a spec given on the command line: as given when relative,
+/// relative to the workspace when inside it, else by file name, so that no machine-specific
+/// path ends up in generated files.
+fn spec_label(spec: &Path, root: &Path) -> String {
+    let label = if spec.is_relative() {
+        spec
+    } else if let Ok(inside) = spec.strip_prefix(root) {
+        inside
+    } else {
+        spec.file_name().map_or(spec, Path::new)
+    };
+    label.display().to_string().replace('\\', "/")
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_owned()
+}
