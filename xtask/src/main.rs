@@ -84,9 +84,9 @@ fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyh
     Ok(())
 }
 
-/// How generated headers name a spec given on the command line: as given when relative,
-/// relative to the workspace when inside it, else by file name, so that no machine-specific
-/// path ends up in generated files.
+/// Names a spec given on the command line for generated headers. A relative path stays as
+/// given, a path inside the workspace becomes relative to it, and any other path shrinks to
+/// its file name, so that no machine-specific path ends up in generated files.
 fn spec_label(spec: &Path, root: &Path) -> String {
     let label = if spec.is_relative() {
         spec
@@ -98,7 +98,7 @@ fn spec_label(spec: &Path, root: &Path) -> String {
     label.display().to_string().replace('\\', "/")
 }
 
-/// The workspace root: the parent of this crate's folder.
+/// Returns the workspace root, the parent of this crate's folder.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

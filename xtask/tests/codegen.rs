@@ -38,7 +38,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file below `dir` with its bytes, to compare trees before and after a run.
+/// Reads every file below `dir`, to compare trees before and after a run.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in fs::read_dir(dir).expect("list folder") {

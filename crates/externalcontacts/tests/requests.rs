@@ -22,7 +22,7 @@ async fn server_and_client() -> (MockServer, Client) {
     (server, client)
 }
 
-/// The only request the server received.
+/// Returns the only request the server received.
 async fn single_request(server: &MockServer) -> Request {
     let mut requests = server
         .received_requests()

@@ -1,22 +1,54 @@
 //! Turns spec prose into rustdoc lines.
 
+/// Width that doc text is wrapped at, leaving room for `    /// ` within 100 columns.
+const DOC_WIDTH: usize = 88;
+
 /// Splits `text` into doc lines, each either empty or starting with one space, ready to
-/// follow `///`. Square brackets are escaped so rustdoc does not read them as links, and
-/// bare URLs are wrapped in `<>` so rustdoc renders them as links.
+/// follow `///`. Long lines are wrapped at word boundaries. Square brackets are escaped so
+/// rustdoc does not read them as links, and bare URLs are wrapped in `<>` so rustdoc
+/// renders them as links.
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|line| {
-            let line = line.trim_end();
-            if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", escape_markdown(line))
-            }
-        })
-        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.trim().lines().map(str::trim_end) {
+        if line.is_empty() {
+            lines.push(String::new());
+            continue;
+        }
+        let escaped = escape_markdown(line);
+        // A list item's continuation lines are indented to its text, as Markdown requires.
+        let indent = if escaped.starts_with("- ") || escaped.starts_with("* ") {
+            "  "
+        } else {
+            ""
+        };
+        lines.extend(
+            wrap(&escaped, indent)
+                .into_iter()
+                .map(|wrapped| format!(" {wrapped}")),
+        );
+    }
     lines.dedup_by(|next, previous| next.is_empty() && previous.is_empty());
+    lines
+}
+
+/// Breaks `line` at spaces into lines of at most `DOC_WIDTH` characters, where words allow.
+fn wrap(line: &str, continuation_indent: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for (index, word) in line.split(' ').enumerate() {
+        if index > 0 {
+            if current.chars().count() + 1 + word.chars().count() > DOC_WIDTH {
+                lines.push(std::mem::replace(
+                    &mut current,
+                    continuation_indent.to_owned(),
+                ));
+            } else {
+                current.push(' ');
+            }
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
     lines
 }
 
@@ -78,6 +110,23 @@ mod tests {
         assert_eq!(
             lines,
             [" See <https://example.com/a>.", "", " \\[x\\] is set."]
+        );
+    }
+
+    #[test]
+    fn doc_lines_wrap_long_lines() {
+        let words = ["word"; 30].join(" ");
+        let lines = doc_lines(&format!("- {words}"));
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|line| line.chars().count() <= DOC_WIDTH + 1),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("   word"),
+            "continuation is indented: {lines:?}"
         );
     }
 

@@ -30,7 +30,7 @@ impl fmt::Display for Pointer {
     }
 }
 
-/// Where in the spec file an error was found.
+/// Location of an error in the spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpecLocation {
     /// A line and column (1-based), for YAML syntax errors.
@@ -54,7 +54,7 @@ pub struct SpecError {
     pub file: PathBuf,
     pub location: SpecLocation,
     pub message: String,
-    /// What to change in the spec to fix it.
+    /// Change to the spec that fixes the error.
     pub help: String,
 }
 

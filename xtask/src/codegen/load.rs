@@ -50,8 +50,8 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
 
     let deserializer = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        // `openapiv3` flattens extension fields into most objects, which makes serde buffer
-        // them and lose the path below; parsing the nodes one by one finds the exact one.
+        // `openapiv3` flattens extension fields into most objects, so serde buffers them and
+        // loses the path below that point. Parsing the nodes one by one finds the exact one.
         let document: Option<Value> = serde_norway::from_str(text).ok();
         let located = document.as_ref().and_then(locate_invalid_node);
         let (location, message) = match located {

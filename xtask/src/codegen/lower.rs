@@ -520,7 +520,7 @@ impl<'a> Lowering<'a> {
                 ));
             }
             Parameter::Header { .. } => {
-                // OpenAPI says these three are ignored as parameters: the client sets them.
+                // OpenAPI 3.0 ignores these three as parameters, because the client sets them.
                 let ignored = ["accept", "content-type", "authorization"];
                 if ignored.contains(&data.name.to_ascii_lowercase().as_str()) {
                     return Ok(None);
@@ -751,7 +751,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The one schema that every documented error response of every operation uses.
+    /// Returns the one schema that every documented error response of every operation uses.
     fn common_error_model(&self) -> Option<String> {
         let first = self.error_schemas.first()?.clone()?;
         self.error_schemas
@@ -934,10 +934,10 @@ fn is_empty_any(any: &openapiv3::AnySchema) -> bool {
     any == &openapiv3::AnySchema::default()
 }
 
-fn unsupported(pointer: &Pointer, what: &str) -> SpecError {
+fn unsupported(pointer: &Pointer, construct: &str) -> SpecError {
     SpecError::at(
         pointer,
-        format!("unsupported: {what}"),
+        format!("unsupported: {construct}"),
         "the generator cannot express this yet; rewrite it with the constructs the External Contacts spec uses, or extend xtask/src/codegen/lower.rs",
     )
 }

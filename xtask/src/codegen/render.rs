@@ -164,10 +164,28 @@ fn format_rust(text: &str) -> Result<String> {
         if !out.is_empty() && !continues_declarations {
             out.push('\n');
         }
-        out.push_str(&item);
+        out.push_str(&separate_members(&item));
         previous_was_declaration = is_declaration;
     }
     Ok(out)
+}
+
+/// Puts a blank line between the members of an `impl` or `trait` block, which prettyplease
+/// prints back to back. A member ends with a `}` line at the block's indentation.
+fn separate_members(item: &str) -> String {
+    let mut out = String::with_capacity(item.len() + 256);
+    let mut previous = "";
+    for line in item.lines() {
+        let starts_member =
+            line.starts_with("    ") && !line.starts_with("     ") && line != "    }";
+        if previous == "    }" && starts_member {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 fn excerpt(text: &str, line: usize) -> String {

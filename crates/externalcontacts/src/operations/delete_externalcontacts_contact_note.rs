@@ -27,6 +27,7 @@ impl DeleteExternalcontactsContactNoteRequest {
             note_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

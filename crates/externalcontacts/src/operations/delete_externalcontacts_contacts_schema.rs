@@ -22,6 +22,7 @@ impl DeleteExternalcontactsContactsSchemaRequest {
     pub(crate) fn new(client: Client, schema_id: String) -> Self {
         Self { client, schema_id }
     }
+
     /// Sends the request and decodes the `204` response.
     ///
     /// # Errors

@@ -25,6 +25,7 @@ impl DeleteExternalcontactsOrganizationRequest {
             external_organization_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -31,6 +31,7 @@ impl DeleteExternalcontactsOrganizationNoteRequest {
             note_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -25,6 +25,7 @@ impl DeleteExternalcontactsOrganizationTrustorRequest {
             external_organization_id,
         }
     }
+
     /// Sends the request and decodes the `204` response.
     ///
     /// # Errors

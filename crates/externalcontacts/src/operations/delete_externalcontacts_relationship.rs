@@ -22,6 +22,7 @@ impl DeleteExternalcontactsRelationshipRequest {
     pub(crate) fn new(client: Client, relationship_id: String) -> Self {
         Self { client, relationship_id }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

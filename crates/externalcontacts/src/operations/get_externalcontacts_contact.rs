@@ -28,6 +28,7 @@ impl GetExternalcontactsContactRequest {
             expand: None,
         }
     }
+
     /// Related fields to expand in the response.
     pub fn expand(
         mut self,
@@ -36,6 +37,7 @@ impl GetExternalcontactsContactRequest {
         self.expand = Some(expand.into_iter().collect());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

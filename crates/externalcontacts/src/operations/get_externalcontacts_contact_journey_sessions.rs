@@ -32,21 +32,26 @@ impl GetExternalcontactsContactJourneySessionsRequest {
             include_merged: None,
         }
     }
-    /// Maximum number of sessions to return, at most 200. NOTE: the published API types this number as a string.
+
+    /// Maximum number of sessions to return, at most 200. NOTE: the published API types this
+    /// number as a string.
     pub fn page_size(mut self, page_size: impl Into<String>) -> Self {
         self.page_size = Some(page_size.into());
         self
     }
+
     /// Cursor that marks the end of the sessions already returned.
     pub fn after(mut self, after: impl Into<String>) -> Self {
         self.after = Some(after.into());
         self
     }
+
     /// Whether to include the sessions of every contact in this contact's merge set.
     pub fn include_merged(mut self, include_merged: bool) -> Self {
         self.include_merged = Some(include_merged);
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

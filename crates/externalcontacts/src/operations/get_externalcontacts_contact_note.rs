@@ -30,6 +30,7 @@ impl GetExternalcontactsContactNoteRequest {
             expand: None,
         }
     }
+
     /// Related fields to expand in the response.
     pub fn expand(
         mut self,
@@ -38,6 +39,7 @@ impl GetExternalcontactsContactNoteRequest {
         self.expand = Some(expand.into_iter().collect());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

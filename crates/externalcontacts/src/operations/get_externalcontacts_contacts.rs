@@ -34,30 +34,37 @@ impl GetExternalcontactsContactsRequest {
             expand: None,
         }
     }
-    /// Number of records per page. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of records per page. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
-    /// Number of the page to return. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of the page to return. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, page_number: i32) -> Self {
         self.page_number = Some(page_number);
         self
     }
+
     /// Keywords to search for. No special query syntax is supported.
     pub fn q(mut self, q: impl Into<String>) -> Self {
         self.q = Some(q.into());
         self
     }
+
     /// Sort order of the results.
     pub fn sort_order(mut self, sort_order: impl Into<String>) -> Self {
         self.sort_order = Some(sort_order.into());
         self
     }
+
     /// Related fields to expand in the response.
     pub fn expand(
         mut self,
@@ -66,6 +73,7 @@ impl GetExternalcontactsContactsRequest {
         self.expand = Some(expand.into_iter().collect());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl GetExternalcontactsContactsSchemaRequest {
     pub(crate) fn new(client: Client, schema_id: String) -> Self {
         Self { client, schema_id }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -28,6 +28,7 @@ impl GetExternalcontactsContactsSchemaVersionRequest {
             version_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

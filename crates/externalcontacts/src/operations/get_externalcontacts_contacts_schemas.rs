@@ -22,6 +22,7 @@ impl GetExternalcontactsContactsSchemasRequest {
     pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

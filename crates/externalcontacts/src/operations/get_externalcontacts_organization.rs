@@ -30,16 +30,19 @@ impl GetExternalcontactsOrganizationRequest {
             include_trustors: None,
         }
     }
+
     /// Related field to expand in the response.
     pub fn expand(mut self, expand: GetExternalcontactsOrganizationExpand) -> Self {
         self.expand = Some(expand);
         self
     }
+
     /// Whether to embed trustor details in the external organization.
     pub fn include_trustors(mut self, include_trustors: bool) -> Self {
         self.include_trustors = Some(include_trustors);
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -34,6 +34,7 @@ impl GetExternalcontactsOrganizationNoteRequest {
             expand: None,
         }
     }
+
     /// Related fields to expand in the response.
     pub fn expand(
         mut self,
@@ -42,6 +43,7 @@ impl GetExternalcontactsOrganizationNoteRequest {
         self.expand = Some(expand.into_iter().collect());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -34,20 +34,25 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
             sort_order: None,
         }
     }
-    /// Number of records per page. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of records per page. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
-    /// Number of the page to return. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of the page to return. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, page_number: i32) -> Self {
         self.page_number = Some(page_number);
         self
     }
+
     /// Related field to expand in the response.
     pub fn expand(
         mut self,
@@ -56,11 +61,13 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
         self.expand = Some(expand);
         self
     }
+
     /// Sort order of the results.
     pub fn sort_order(mut self, sort_order: impl Into<String>) -> Self {
         self.sort_order = Some(sort_order.into());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -38,35 +38,44 @@ impl GetExternalcontactsOrganizationsRequest {
             include_trustors: None,
         }
     }
-    /// Number of records per page. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of records per page. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
-    /// Number of the page to return. The server returns only the first 1,000 records, so pageNumber × pageSize must not exceed 1,000.
+
+    /// Number of the page to return. The server returns only the first 1,000 records, so
+    /// pageNumber × pageSize must not exceed 1,000.
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, page_number: i32) -> Self {
         self.page_number = Some(page_number);
         self
     }
+
     /// Keywords to search for. Ignored when `trustorId` is given.
     pub fn q(mut self, q: impl Into<String>) -> Self {
         self.q = Some(q.into());
         self
     }
-    /// Trustor IDs to search by, at most 25. When present, the server ignores `q` and returns the organizations in the order of these IDs.
+
+    /// Trustor IDs to search by, at most 25. When present, the server ignores `q` and returns
+    /// the organizations in the order of these IDs.
     pub fn trustor_id(mut self, trustor_id: impl IntoIterator<Item = String>) -> Self {
         self.trustor_id = Some(trustor_id.into_iter().collect());
         self
     }
+
     /// Sort order of the results.
     pub fn sort_order(mut self, sort_order: impl Into<String>) -> Self {
         self.sort_order = Some(sort_order.into());
         self
     }
+
     /// Related fields to expand in the response.
     pub fn expand(
         mut self,
@@ -75,11 +84,13 @@ impl GetExternalcontactsOrganizationsRequest {
         self.expand = Some(expand.into_iter().collect());
         self
     }
+
     /// Whether to embed trustor details in each external organization.
     pub fn include_trustors(mut self, include_trustors: bool) -> Self {
         self.include_trustors = Some(include_trustors);
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

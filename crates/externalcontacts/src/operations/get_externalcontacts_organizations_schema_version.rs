@@ -28,6 +28,7 @@ impl GetExternalcontactsOrganizationsSchemaVersionRequest {
             version_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

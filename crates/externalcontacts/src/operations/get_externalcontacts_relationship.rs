@@ -28,11 +28,13 @@ impl GetExternalcontactsRelationshipRequest {
             expand: None,
         }
     }
+
     /// Related field to expand in the response.
     pub fn expand(mut self, expand: GetExternalcontactsRelationshipExpand) -> Self {
         self.expand = Some(expand);
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -28,16 +28,21 @@ impl GetExternalcontactsScanOrganizationsRequest {
             cursor: None,
         }
     }
-    /// Number of organizations per page, from 10 to 200. The server uses 100 when this is left out.
+
+    /// Number of organizations per page, from 10 to 200. The server uses 100 when this is left
+    /// out.
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
     }
-    /// Cursor from the previous page's response; leave it out for the first page. Each cursor expires after 24 hours.
+
+    /// Cursor from the previous page's response; leave it out for the first page. Each cursor
+    /// expires after 24 hours.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -184,6 +184,7 @@ impl Client {
     ) -> DeleteExternalcontactsContactRequest {
         DeleteExternalcontactsContactRequest::new(self.clone(), contact_id.into())
     }
+
     /// Delete a contact note.
     ///
     /// `DELETE /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
@@ -200,6 +201,7 @@ impl Client {
             note_id.into(),
         )
     }
+
     /// Delete a contact schema.
     ///
     /// `DELETE /api/v2/externalcontacts/contacts/schemas/{schemaId}`
@@ -211,6 +213,7 @@ impl Client {
     ) -> DeleteExternalcontactsContactsSchemaRequest {
         DeleteExternalcontactsContactsSchemaRequest::new(self.clone(), schema_id.into())
     }
+
     /// Delete an organization.
     ///
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}`
@@ -225,6 +228,7 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// Delete an organization note.
     ///
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
@@ -241,6 +245,7 @@ impl Client {
             note_id.into(),
         )
     }
+
     /// Unlink the trustor from an organization.
     ///
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor`
@@ -255,6 +260,7 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// Delete an organization relationship.
     ///
     /// `DELETE /api/v2/externalcontacts/relationships/{relationshipId}`
@@ -269,6 +275,7 @@ impl Client {
             relationship_id.into(),
         )
     }
+
     /// Get a contact.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}`
@@ -280,6 +287,7 @@ impl Client {
     ) -> GetExternalcontactsContactRequest {
         GetExternalcontactsContactRequest::new(self.clone(), contact_id.into())
     }
+
     /// List a contact's identifiers.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/identifiers`
@@ -294,6 +302,7 @@ impl Client {
             contact_id.into(),
         )
     }
+
     /// List a contact's journey sessions.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/journey/sessions`
@@ -308,6 +317,7 @@ impl Client {
             contact_id.into(),
         )
     }
+
     /// Get a contact note.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
@@ -324,19 +334,23 @@ impl Client {
             note_id.into(),
         )
     }
+
     /// List a contact's notes.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/notes`
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of notes, use `GET /api/v2/externalcontacts/scan/notes`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of notes, use `GET
+    /// /api/v2/externalcontacts/scan/notes`.
     pub fn get_externalcontacts_contact_notes(
         &self,
         contact_id: impl Into<String>,
     ) -> GetExternalcontactsContactNotesRequest {
         GetExternalcontactsContactNotesRequest::new(self.clone(), contact_id.into())
     }
+
     /// Get an unresolved contact.
     ///
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/unresolved`
@@ -348,16 +362,20 @@ impl Client {
     ) -> GetExternalcontactsContactUnresolvedRequest {
         GetExternalcontactsContactUnresolvedRequest::new(self.clone(), contact_id.into())
     }
+
     /// Search contacts.
     ///
     /// `GET /api/v2/externalcontacts/contacts`
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of contacts, use `GET /api/v2/externalcontacts/scan/contacts`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of contacts, use `GET
+    /// /api/v2/externalcontacts/scan/contacts`.
     pub fn get_externalcontacts_contacts(&self) -> GetExternalcontactsContactsRequest {
         GetExternalcontactsContactsRequest::new(self.clone())
     }
+
     /// Get a contact schema.
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}`
@@ -369,6 +387,7 @@ impl Client {
     ) -> GetExternalcontactsContactsSchemaRequest {
         GetExternalcontactsContactsSchemaRequest::new(self.clone(), schema_id.into())
     }
+
     /// Get one version of a contact schema.
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}/versions/{versionId}`
@@ -385,6 +404,7 @@ impl Client {
             version_id.into(),
         )
     }
+
     /// Get every version of a contact schema.
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}/versions`
@@ -399,6 +419,7 @@ impl Client {
             schema_id.into(),
         )
     }
+
     /// List contact schemas.
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas`
@@ -409,6 +430,7 @@ impl Client {
     ) -> GetExternalcontactsContactsSchemasRequest {
         GetExternalcontactsContactsSchemasRequest::new(self.clone())
     }
+
     /// Get an organization.
     ///
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}`
@@ -423,13 +445,16 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// Search contacts of an organization.
     ///
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/contacts`
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of contacts, use `GET /api/v2/externalcontacts/scan/contacts`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of contacts, use `GET
+    /// /api/v2/externalcontacts/scan/contacts`.
     pub fn get_externalcontacts_organization_contacts(
         &self,
         external_organization_id: impl Into<String>,
@@ -439,6 +464,7 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// Get an organization note.
     ///
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
@@ -455,13 +481,16 @@ impl Client {
             note_id.into(),
         )
     }
+
     /// List an organization's notes.
     ///
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of notes, use `GET /api/v2/externalcontacts/scan/notes`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of notes, use `GET
+    /// /api/v2/externalcontacts/scan/notes`.
     pub fn get_externalcontacts_organization_notes(
         &self,
         external_organization_id: impl Into<String>,
@@ -471,13 +500,16 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// List an organization's relationships.
     ///
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/relationships`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of relationships, use `GET /api/v2/externalcontacts/scan/relationships`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of relationships, use `GET
+    /// /api/v2/externalcontacts/scan/relationships`.
     pub fn get_externalcontacts_organization_relationships(
         &self,
         external_organization_id: impl Into<String>,
@@ -487,18 +519,22 @@ impl Client {
             external_organization_id.into(),
         )
     }
+
     /// Search organizations.
     ///
     /// `GET /api/v2/externalcontacts/organizations`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
     ///
-    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber × pageSize must not exceed 1,000. For a full export of organizations, use `GET /api/v2/externalcontacts/scan/organizations`.
+    /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
+    /// × pageSize must not exceed 1,000. For a full export of organizations, use `GET
+    /// /api/v2/externalcontacts/scan/organizations`.
     pub fn get_externalcontacts_organizations(
         &self,
     ) -> GetExternalcontactsOrganizationsRequest {
         GetExternalcontactsOrganizationsRequest::new(self.clone())
     }
+
     /// Get an organization schema.
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}`
@@ -513,6 +549,7 @@ impl Client {
             schema_id.into(),
         )
     }
+
     /// Get one version of an organization schema.
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}/versions/{versionId}`
@@ -529,6 +566,7 @@ impl Client {
             version_id.into(),
         )
     }
+
     /// Get every version of an organization schema.
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}/versions`
@@ -543,6 +581,7 @@ impl Client {
             schema_id.into(),
         )
     }
+
     /// List organization schemas.
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas`
@@ -553,6 +592,7 @@ impl Client {
     ) -> GetExternalcontactsOrganizationsSchemasRequest {
         GetExternalcontactsOrganizationsSchemasRequest::new(self.clone())
     }
+
     /// Get an organization relationship.
     ///
     /// `GET /api/v2/externalcontacts/relationships/{relationshipId}`
@@ -564,13 +604,15 @@ impl Client {
     ) -> GetExternalcontactsRelationshipRequest {
         GetExternalcontactsRelationshipRequest::new(self.clone(), relationship_id.into())
     }
+
     /// Reverse lookup of contacts and organizations.
     ///
     /// `GET /api/v2/externalcontacts/reversewhitepageslookup`
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
-    /// Finds external contacts and external organizations by an attribute value. The response holds at most 25 matches.
+    /// Finds external contacts and external organizations by an attribute value. The response
+    /// holds at most 25 matches.
     pub fn get_externalcontacts_reversewhitepageslookup(
         &self,
         lookup_val: impl Into<String>,
@@ -580,6 +622,7 @@ impl Client {
             lookup_val.into(),
         )
     }
+
     /// Scan all contacts by cursor.
     ///
     /// `GET /api/v2/externalcontacts/scan/contacts`
@@ -590,6 +633,7 @@ impl Client {
     ) -> GetExternalcontactsScanContactsRequest {
         GetExternalcontactsScanContactsRequest::new(self.clone())
     }
+
     /// Scan all notes by cursor.
     ///
     /// `GET /api/v2/externalcontacts/scan/notes`
@@ -600,6 +644,7 @@ impl Client {
     ) -> GetExternalcontactsScanNotesRequest {
         GetExternalcontactsScanNotesRequest::new(self.clone())
     }
+
     /// Scan all organizations by cursor.
     ///
     /// `GET /api/v2/externalcontacts/scan/organizations`
@@ -610,6 +655,7 @@ impl Client {
     ) -> GetExternalcontactsScanOrganizationsRequest {
         GetExternalcontactsScanOrganizationsRequest::new(self.clone())
     }
+
     /// Scan all relationships by cursor.
     ///
     /// `GET /api/v2/externalcontacts/scan/relationships`
@@ -620,6 +666,7 @@ impl Client {
     ) -> GetExternalcontactsScanRelationshipsRequest {
         GetExternalcontactsScanRelationshipsRequest::new(self.clone())
     }
+
     /// Claim or release a contact identifier.
     ///
     /// `PATCH /api/v2/externalcontacts/contacts/{contactId}/identifiers`
@@ -636,6 +683,7 @@ impl Client {
             body,
         )
     }
+
     /// Get contacts in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/contacts`
@@ -647,6 +695,7 @@ impl Client {
     ) -> PostExternalcontactsBulkContactsRequest {
         PostExternalcontactsBulkContactsRequest::new(self.clone(), body)
     }
+
     /// Create contacts in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/contacts/add`
@@ -658,6 +707,7 @@ impl Client {
     ) -> PostExternalcontactsBulkContactsAddRequest {
         PostExternalcontactsBulkContactsAddRequest::new(self.clone(), body)
     }
+
     /// Delete contacts in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/contacts/remove`
@@ -669,6 +719,7 @@ impl Client {
     ) -> PostExternalcontactsBulkContactsRemoveRequest {
         PostExternalcontactsBulkContactsRemoveRequest::new(self.clone(), body)
     }
+
     /// Get unresolved ancestor contacts in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/contacts/unresolved`
@@ -680,6 +731,7 @@ impl Client {
     ) -> PostExternalcontactsBulkContactsUnresolvedRequest {
         PostExternalcontactsBulkContactsUnresolvedRequest::new(self.clone(), body)
     }
+
     /// Update contacts in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/contacts/update`
@@ -691,6 +743,7 @@ impl Client {
     ) -> PostExternalcontactsBulkContactsUpdateRequest {
         PostExternalcontactsBulkContactsUpdateRequest::new(self.clone(), body)
     }
+
     /// Get notes in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/notes`
@@ -702,6 +755,7 @@ impl Client {
     ) -> PostExternalcontactsBulkNotesRequest {
         PostExternalcontactsBulkNotesRequest::new(self.clone(), body)
     }
+
     /// Create notes in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/notes/add`
@@ -713,6 +767,7 @@ impl Client {
     ) -> PostExternalcontactsBulkNotesAddRequest {
         PostExternalcontactsBulkNotesAddRequest::new(self.clone(), body)
     }
+
     /// Delete notes in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/notes/remove`
@@ -724,6 +779,7 @@ impl Client {
     ) -> PostExternalcontactsBulkNotesRemoveRequest {
         PostExternalcontactsBulkNotesRemoveRequest::new(self.clone(), body)
     }
+
     /// Update notes in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/notes/update`
@@ -735,6 +791,7 @@ impl Client {
     ) -> PostExternalcontactsBulkNotesUpdateRequest {
         PostExternalcontactsBulkNotesUpdateRequest::new(self.clone(), body)
     }
+
     /// Get organizations in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/organizations`
@@ -746,6 +803,7 @@ impl Client {
     ) -> PostExternalcontactsBulkOrganizationsRequest {
         PostExternalcontactsBulkOrganizationsRequest::new(self.clone(), body)
     }
+
     /// Create organizations in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/organizations/add`
@@ -757,6 +815,7 @@ impl Client {
     ) -> PostExternalcontactsBulkOrganizationsAddRequest {
         PostExternalcontactsBulkOrganizationsAddRequest::new(self.clone(), body)
     }
+
     /// Delete organizations in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/organizations/remove`
@@ -768,6 +827,7 @@ impl Client {
     ) -> PostExternalcontactsBulkOrganizationsRemoveRequest {
         PostExternalcontactsBulkOrganizationsRemoveRequest::new(self.clone(), body)
     }
+
     /// Update organizations in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/organizations/update`
@@ -779,6 +839,7 @@ impl Client {
     ) -> PostExternalcontactsBulkOrganizationsUpdateRequest {
         PostExternalcontactsBulkOrganizationsUpdateRequest::new(self.clone(), body)
     }
+
     /// Get relationships in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/relationships`
@@ -790,6 +851,7 @@ impl Client {
     ) -> PostExternalcontactsBulkRelationshipsRequest {
         PostExternalcontactsBulkRelationshipsRequest::new(self.clone(), body)
     }
+
     /// Create relationships in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/relationships/add`
@@ -801,6 +863,7 @@ impl Client {
     ) -> PostExternalcontactsBulkRelationshipsAddRequest {
         PostExternalcontactsBulkRelationshipsAddRequest::new(self.clone(), body)
     }
+
     /// Delete relationships in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/relationships/remove`
@@ -812,6 +875,7 @@ impl Client {
     ) -> PostExternalcontactsBulkRelationshipsRemoveRequest {
         PostExternalcontactsBulkRelationshipsRemoveRequest::new(self.clone(), body)
     }
+
     /// Update relationships in bulk.
     ///
     /// `POST /api/v2/externalcontacts/bulk/relationships/update`
@@ -823,6 +887,7 @@ impl Client {
     ) -> PostExternalcontactsBulkRelationshipsUpdateRequest {
         PostExternalcontactsBulkRelationshipsUpdateRequest::new(self.clone(), body)
     }
+
     /// Add a note to a contact.
     ///
     /// `POST /api/v2/externalcontacts/contacts/{contactId}/notes`
@@ -839,6 +904,7 @@ impl Client {
             body,
         )
     }
+
     /// Promote a contact to curated.
     ///
     /// `POST /api/v2/externalcontacts/contacts/{contactId}/promotion`
@@ -852,6 +918,7 @@ impl Client {
     ) -> PostExternalcontactsContactPromotionRequest {
         PostExternalcontactsContactPromotionRequest::new(self.clone(), contact_id.into())
     }
+
     /// Create a contact.
     ///
     /// `POST /api/v2/externalcontacts/contacts`
@@ -863,6 +930,7 @@ impl Client {
     ) -> PostExternalcontactsContactsRequest {
         PostExternalcontactsContactsRequest::new(self.clone(), body)
     }
+
     /// Create a contact schema.
     ///
     /// `POST /api/v2/externalcontacts/contacts/schemas`
@@ -874,19 +942,22 @@ impl Client {
     ) -> PostExternalcontactsContactsSchemasRequest {
         PostExternalcontactsContactsSchemasRequest::new(self.clone(), body)
     }
+
     /// Find a contact by identifier.
     ///
     /// `POST /api/v2/externalcontacts/identifierlookup`
     ///
     /// Requires any one of these permissions: `externalContacts:contact:view`, `relate:contact:view`.
     ///
-    /// A phone number identifier must start with `+` and the country code, for example `+1 704 298 4733`.
+    /// A phone number identifier must start with `+` and the country code, for example `+1 704
+    /// 298 4733`.
     pub fn post_externalcontacts_identifierlookup(
         &self,
         body: ContactIdentifier,
     ) -> PostExternalcontactsIdentifierlookupRequest {
         PostExternalcontactsIdentifierlookupRequest::new(self.clone(), body)
     }
+
     /// Merge two contacts.
     ///
     /// `POST /api/v2/externalcontacts/merge/contacts`
@@ -900,6 +971,7 @@ impl Client {
     ) -> PostExternalcontactsMergeContactsRequest {
         PostExternalcontactsMergeContactsRequest::new(self.clone(), body)
     }
+
     /// Add a note to an organization.
     ///
     /// `POST /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes`
@@ -916,6 +988,7 @@ impl Client {
             body,
         )
     }
+
     /// Create an organization.
     ///
     /// `POST /api/v2/externalcontacts/organizations`
@@ -927,6 +1000,7 @@ impl Client {
     ) -> PostExternalcontactsOrganizationsRequest {
         PostExternalcontactsOrganizationsRequest::new(self.clone(), body)
     }
+
     /// Create an organization schema.
     ///
     /// `POST /api/v2/externalcontacts/organizations/schemas`
@@ -938,6 +1012,7 @@ impl Client {
     ) -> PostExternalcontactsOrganizationsSchemasRequest {
         PostExternalcontactsOrganizationsSchemasRequest::new(self.clone(), body)
     }
+
     /// Create an organization relationship.
     ///
     /// `POST /api/v2/externalcontacts/relationships`
@@ -949,6 +1024,7 @@ impl Client {
     ) -> PostExternalcontactsRelationshipsRequest {
         PostExternalcontactsRelationshipsRequest::new(self.clone(), body)
     }
+
     /// Update a contact.
     ///
     /// `PUT /api/v2/externalcontacts/contacts/{contactId}`
@@ -961,6 +1037,7 @@ impl Client {
     ) -> PutExternalcontactsContactRequest {
         PutExternalcontactsContactRequest::new(self.clone(), contact_id.into(), body)
     }
+
     /// Update a contact note.
     ///
     /// `PUT /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
@@ -979,6 +1056,7 @@ impl Client {
             body,
         )
     }
+
     /// Update a contact schema.
     ///
     /// `PUT /api/v2/externalcontacts/contacts/schemas/{schemaId}`
@@ -995,13 +1073,15 @@ impl Client {
             body,
         )
     }
+
     /// Link or unlink a contact and a conversation.
     ///
     /// `PUT /api/v2/externalcontacts/conversations/{conversationId}`
     ///
     /// Requires the permission `externalContacts:conversation:associate`.
     ///
-    /// To link an external contact to the conversation, set `externalContactId` in the body. To unlink it, leave the property out of the body.
+    /// To link an external contact to the conversation, set `externalContactId` in the body. To
+    /// unlink it, leave the property out of the body.
     pub fn put_externalcontacts_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1013,6 +1093,7 @@ impl Client {
             body,
         )
     }
+
     /// Update an organization.
     ///
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}`
@@ -1029,6 +1110,7 @@ impl Client {
             body,
         )
     }
+
     /// Update an organization note.
     ///
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
@@ -1047,6 +1129,7 @@ impl Client {
             body,
         )
     }
+
     /// Link a trustor to an organization.
     ///
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor/{trustorId}`
@@ -1063,6 +1146,7 @@ impl Client {
             trustor_id.into(),
         )
     }
+
     /// Update an organization schema.
     ///
     /// `PUT /api/v2/externalcontacts/organizations/schemas/{schemaId}`
@@ -1079,6 +1163,7 @@ impl Client {
             body,
         )
     }
+
     /// Update an organization relationship.
     ///
     /// `PUT /api/v2/externalcontacts/relationships/{relationshipId}`

@@ -23,6 +23,7 @@ impl PostExternalcontactsBulkContactsUpdateRequest {
     pub(crate) fn new(client: Client, body: BulkContactsRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl PostExternalcontactsBulkNotesAddRequest {
     pub(crate) fn new(client: Client, body: BulkNotesRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl PostExternalcontactsBulkOrganizationsUpdateRequest {
     pub(crate) fn new(client: Client, body: BulkOrganizationsRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl PostExternalcontactsBulkRelationshipsRequest {
     pub(crate) fn new(client: Client, body: BulkIdsRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

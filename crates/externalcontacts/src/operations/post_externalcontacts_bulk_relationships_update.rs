@@ -23,6 +23,7 @@ impl PostExternalcontactsBulkRelationshipsUpdateRequest {
     pub(crate) fn new(client: Client, body: BulkRelationshipsRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -24,6 +24,7 @@ impl PostExternalcontactsContactNotesRequest {
     pub(crate) fn new(client: Client, contact_id: String, body: Note) -> Self {
         Self { client, contact_id, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

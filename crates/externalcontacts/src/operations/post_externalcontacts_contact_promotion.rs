@@ -23,6 +23,7 @@ impl PostExternalcontactsContactPromotionRequest {
     pub(crate) fn new(client: Client, contact_id: String) -> Self {
         Self { client, contact_id }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

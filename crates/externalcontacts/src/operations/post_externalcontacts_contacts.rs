@@ -23,6 +23,7 @@ impl PostExternalcontactsContactsRequest {
     pub(crate) fn new(client: Client, body: ExternalContact) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

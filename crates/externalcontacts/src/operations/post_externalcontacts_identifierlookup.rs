@@ -23,6 +23,7 @@ impl PostExternalcontactsIdentifierlookupRequest {
     pub(crate) fn new(client: Client, body: ContactIdentifier) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

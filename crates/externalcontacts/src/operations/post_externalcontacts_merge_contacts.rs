@@ -23,6 +23,7 @@ impl PostExternalcontactsMergeContactsRequest {
     pub(crate) fn new(client: Client, body: MergeRequest) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl PostExternalcontactsOrganizationsRequest {
     pub(crate) fn new(client: Client, body: ExternalOrganization) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

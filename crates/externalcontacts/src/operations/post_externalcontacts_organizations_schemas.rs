@@ -23,6 +23,7 @@ impl PostExternalcontactsOrganizationsSchemasRequest {
     pub(crate) fn new(client: Client, body: DataSchema) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -23,6 +23,7 @@ impl PostExternalcontactsRelationshipsRequest {
     pub(crate) fn new(client: Client, body: Relationship) -> Self {
         Self { client, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

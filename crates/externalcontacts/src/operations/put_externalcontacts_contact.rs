@@ -28,6 +28,7 @@ impl PutExternalcontactsContactRequest {
     ) -> Self {
         Self { client, contact_id, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -35,6 +35,7 @@ impl PutExternalcontactsContactNoteRequest {
             body,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

@@ -32,6 +32,7 @@ impl PutExternalcontactsConversationRequest {
             body,
         }
     }
+
     /// Sends the request and decodes the `204` response.
     ///
     /// # Errors

@@ -32,6 +32,7 @@ impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
             trustor_id,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

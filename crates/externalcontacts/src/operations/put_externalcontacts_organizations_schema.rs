@@ -24,6 +24,7 @@ impl PutExternalcontactsOrganizationsSchemaRequest {
     pub(crate) fn new(client: Client, schema_id: String, body: DataSchema) -> Self {
         Self { client, schema_id, body }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors

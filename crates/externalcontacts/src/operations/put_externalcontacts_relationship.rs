@@ -32,6 +32,7 @@ impl PutExternalcontactsRelationshipRequest {
             body,
         }
     }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
