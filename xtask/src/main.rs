@@ -3,6 +3,7 @@
 mod codegen;
 mod test;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -66,21 +67,20 @@ fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyh
     }
     config.command = command.join(" ");
 
-    if check {
+    let report = if check {
         codegen::check(&config)?;
-        println!("generated files are up to date");
-        return Ok(());
-    }
-    let changes = codegen::generate(&config)?;
-    if changes.is_empty() {
-        println!("generated files were already up to date");
+        "generated files are up to date\n".to_owned()
     } else {
-        println!("updated {} generated files", changes.count());
-        // A first generation lists every file; only a regeneration's list is worth reading.
-        if changes.count() <= 40 {
-            print!("{changes}");
+        let changes = codegen::generate(&config)?;
+        match changes.count() {
+            0 => "generated files were already up to date\n".to_owned(),
+            // A first generation lists every file; only a regeneration's list is worth reading.
+            count if count > 40 => format!("updated {count} generated files\n"),
+            count => format!("updated {count} generated files:\n{changes}"),
         }
-    }
+    };
+    // A closed pipe (`cargo xtask codegen | head`) is no reason to fail after the work is done.
+    let _ = std::io::stdout().write_all(report.as_bytes());
     Ok(())
 }
 

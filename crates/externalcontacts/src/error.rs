@@ -106,17 +106,38 @@ pub struct DecodeError {
     /// Operation whose response failed to decode, as its `operationId`.
     pub operation: &'static str,
     pub status: StatusCode,
+    /// Path of the value that failed to decode, such as `entities[3].createDate`; `.` for
+    /// the whole body.
+    pub path: String,
     /// The response body exactly as received, so that no data is lost.
     pub body: Bytes,
     pub source: serde_json::Error,
+}
+
+/// Longest part of a body that error messages quote, in bytes.
+const EXCERPT_BYTES: usize = 200;
+
+impl DecodeError {
+    /// Returns the start of the body as text, at most 200 bytes, for messages and logs.
+    pub fn body_excerpt(&self) -> String {
+        let end = self.body.len().min(EXCERPT_BYTES);
+        let mut excerpt = String::from_utf8_lossy(&self.body[..end]).into_owned();
+        if self.body.len() > EXCERPT_BYTES {
+            excerpt.push_str("...");
+        }
+        excerpt
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response of {} does not match the expected type",
-            self.status, self.operation
+            "the {} response of {} does not match the expected type at `{}` (body starts with: {})",
+            self.status,
+            self.operation,
+            self.path,
+            self.body_excerpt()
         )
     }
 }

@@ -33,6 +33,7 @@
 //! `cargo xtask codegen`; the rest of the crate is written by hand.
 
 mod client;
+mod date_time;
 mod error;
 mod param;
 mod request;

@@ -35,7 +35,7 @@ display_param_value!(i32, i64, f32, f64);
 impl ParamValue for chrono::DateTime<chrono::Utc> {
     /// RFC 3339 with milliseconds and `Z`, the form Genesys Cloud sends.
     fn param_value(&self) -> String {
-        self.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        crate::date_time::format(self)
     }
 }
 

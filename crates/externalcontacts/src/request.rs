@@ -92,9 +92,21 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// Decodes a typed JSON body.
+    /// Decodes a typed JSON body, reporting the path of the value that does not fit.
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value = match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => value,
+            Err(err) => {
+                let path = err.path().to_string();
+                return Err(self.decode_error(path, err.into_inner()));
+            }
+        };
+        // Text after the JSON value, which `serde_json::from_slice` would also reject.
+        if let Err(err) = deserializer.end() {
+            return Err(self.decode_error(".".to_owned(), err));
+        }
+        Ok(value)
     }
 
     /// Decodes a free-form JSON body; an empty body is `Value::Null`.
@@ -110,12 +122,15 @@ impl RawResponse {
         Ok(())
     }
 
-    fn decode_error(self, source: serde_json::Error) -> Error {
-        Error::Decode(DecodeError {
+    fn decode_error(self, path: String, source: serde_json::Error) -> Error {
+        let error = DecodeError {
             operation: self.operation.id,
             status: self.status,
+            path,
             body: self.body,
             source,
-        })
+        };
+        tracing::debug!(error = %error, reason = %error.source, "response body did not decode");
+        Error::Decode(error)
     }
 }

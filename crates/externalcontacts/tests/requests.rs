@@ -429,6 +429,11 @@ async fn mismatched_success_body_returns_decode_error() {
     assert_eq!(decode_error.operation, "getExternalcontactsContact");
     assert_eq!(decode_error.status.as_u16(), 200);
     assert_eq!(&decode_error.body[..], b"{\"firstName\": 42}");
+    assert_eq!(decode_error.path, "firstName");
+    let message = decode_error.to_string();
+    assert!(message.contains("getExternalcontactsContact"), "{message}");
+    assert!(message.contains("at `firstName`"), "{message}");
+    assert!(message.contains("{\"firstName\": 42}"), "{message}");
 }
 
 #[tokio::test]

@@ -31,6 +31,27 @@ pub struct Model {
     pub inline_enums: Vec<EnumModel>,
 }
 
+impl Model {
+    /// Whether the constructor sets every field, so that it needs no `..Self::default()`.
+    pub fn constructor_sets_all_fields(&self) -> bool {
+        match &self.kind {
+            ModelKind::Struct(fields) => fields.iter().all(Field::in_constructor),
+            ModelKind::Enum(_) | ModelKind::Alias(_) => false,
+        }
+    }
+
+    /// Fields a constructor takes: the required ones the caller can set.
+    pub fn constructor_fields(&self) -> Vec<&Field> {
+        match &self.kind {
+            ModelKind::Struct(fields) => fields
+                .iter()
+                .filter(|field| field.in_constructor())
+                .collect(),
+            ModelKind::Enum(_) | ModelKind::Alias(_) => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ModelKind {
     Struct(Vec<Field>),
@@ -50,10 +71,47 @@ pub struct Field {
     pub ty: RustType,
     /// Whether a direct reference cycle makes this field need a `Box`.
     pub boxed: bool,
+    /// Whether the spec lists the property as required; constructors take these.
+    pub required: bool,
+    /// Whether the server sets the property and ignores it in requests.
+    pub read_only: bool,
     pub docs: Vec<String>,
 }
 
 impl Field {
+    /// Arguments of the `#[serde(...)]` attribute on the field.
+    pub fn serde_args(&self) -> String {
+        let mut args = Vec::new();
+        if self.name != self.wire_name {
+            args.push(format!("rename = {:?}", self.wire_name));
+        }
+        if self.ty == RustType::DateTime {
+            args.push("with = \"crate::date_time::option\"".to_owned());
+        }
+        args.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+        args.join(", ")
+    }
+
+    /// Whether the model's constructor takes this field as an argument.
+    pub fn in_constructor(&self) -> bool {
+        self.required && !self.read_only
+    }
+
+    /// Argument type of the field in the model's constructor.
+    pub fn input_type(&self) -> String {
+        self.ty.input_type()
+    }
+
+    /// Expression that stores the constructor argument named like the field.
+    pub fn input_conversion(&self) -> String {
+        let value = self.ty.input_conversion(&self.name);
+        if self.boxed {
+            format!("Some(Box::new({value}))")
+        } else {
+            format!("Some({value})")
+        }
+    }
+
     /// The declared Rust type of the field.
     pub fn declared_type(&self) -> String {
         if self.boxed {
@@ -107,6 +165,24 @@ impl RustType {
         match self {
             RustType::Named(name) => Some(name),
             _ => None,
+        }
+    }
+
+    /// Argument type that saves callers a `.to_string()` or a `vec![]`.
+    pub fn input_type(&self) -> String {
+        match self {
+            RustType::String => "impl Into<String>".to_owned(),
+            RustType::Vec(item) => format!("impl IntoIterator<Item = {item}>"),
+            other => other.to_string(),
+        }
+    }
+
+    /// Expression that turns the argument `name`, of [`Self::input_type`], into this type.
+    pub fn input_conversion(&self, name: &str) -> String {
+        match self {
+            RustType::String => format!("{name}.into()"),
+            RustType::Vec(_) => format!("{name}.into_iter().collect()"),
+            _ => name.to_owned(),
         }
     }
 
@@ -262,22 +338,14 @@ pub struct Param {
 }
 
 impl Param {
-    /// Argument or setter type: conversions that save callers a `.to_string()` or a `vec![]`.
+    /// Argument or setter type of the parameter.
     pub fn input_type(&self) -> String {
-        match &self.ty {
-            RustType::String => "impl Into<String>".to_owned(),
-            RustType::Vec(item) => format!("impl IntoIterator<Item = {item}>"),
-            other => other.to_string(),
-        }
+        self.ty.input_type()
     }
 
     /// Expression that turns the argument named like the parameter into its stored type.
     pub fn input_conversion(&self) -> String {
-        match &self.ty {
-            RustType::String => format!("{}.into()", self.name),
-            RustType::Vec(_) => format!("{}.into_iter().collect()", self.name),
-            _ => self.name.clone(),
-        }
+        self.ty.input_conversion(&self.name)
     }
 
     /// Stored type in the request builder.

@@ -193,6 +193,8 @@ impl<'a> Lowering<'a> {
                 wire_name: wire_name.clone(),
                 ty,
                 boxed: false,
+                required,
+                read_only,
                 docs,
             });
         }
@@ -944,4 +946,153 @@ fn unsupported(pointer: &Pointer, construct: &str) -> SpecError {
 
 fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::codegen::load::parse_spec;
+
+    fn lower_yaml(yaml: &str) -> Api {
+        let spec = parse_spec(Path::new("test.yaml"), yaml).expect("the test spec parses");
+        lower(&spec).expect("the test spec lowers")
+    }
+
+    fn struct_fields<'a>(api: &'a Api, name: &str) -> &'a [Field] {
+        let model = api
+            .models
+            .iter()
+            .find(|model| model.name == name)
+            .expect("the model exists");
+        match &model.kind {
+            ModelKind::Struct(fields) => fields,
+            other => panic!("{name} is not a struct: {other:?}"),
+        }
+    }
+
+    const HEADER: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn enum_variant_names_are_unique() {
+        let values = [
+            "active",
+            "ACTIVE",
+            "3d",
+            "with space",
+            "contacts.externalOrganization",
+            "Unrecognized",
+            "",
+        ];
+        let model = enum_model(
+            "Kind".to_owned(),
+            Vec::new(),
+            values.map(str::to_owned).to_vec(),
+        );
+
+        let names: Vec<&str> = model
+            .variants
+            .iter()
+            .map(|variant| variant.name.as_str())
+            .collect();
+
+        let expected = [
+            "Active",
+            "Active2",
+            "V3d",
+            "WithSpace",
+            "ContactsExternalOrganization",
+            "Unrecognized2",
+            "Empty",
+        ];
+        assert_eq!(names, expected);
+        assert_eq!(model.fallback_variant, "Unrecognized");
+        let wire: Vec<&str> = model
+            .variants
+            .iter()
+            .map(|variant| variant.wire_value.as_str())
+            .collect();
+        assert_eq!(wire, values);
+    }
+
+    #[test]
+    fn field_names_avoid_keywords_and_collisions() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        \
+             type: {{type: string}}\n        fooBar: {{type: string}}\n        foo_bar: {{type: string}}\n        \
+             self: {{type: string}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let fields = struct_fields(&api, "Thing");
+        let names: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|field| (field.name.as_str(), field.wire_name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("type_", "type"),
+                ("foo_bar", "fooBar"),
+                ("foo_bar2", "foo_bar"),
+                ("self_", "self")
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_enum_name_avoids_schema_name() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Contact:\n      type: object\n      properties:\n        \
+             type: {{type: string, enum: [a, b]}}\n    ContactType:\n      type: object\n      properties:\n        \
+             id: {{type: string}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let contact = api
+            .models
+            .iter()
+            .find(|model| model.name == "Contact")
+            .expect("Contact exists");
+        assert_eq!(contact.inline_enums[0].name, "ContactType2");
+        assert_eq!(
+            struct_fields(&api, "Contact")[0].ty,
+            RustType::Named("ContactType2".to_owned())
+        );
+    }
+
+    #[test]
+    fn schema_named_like_prelude_type_is_renamed() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Result:\n      type: object\n      properties:\n        \
+             id: {{type: string}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        assert_eq!(api.models[0].name, "Result2");
+    }
+
+    #[test]
+    fn single_all_of_with_read_only_is_the_referenced_type() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Ref:\n      type: object\n      properties:\n        \
+             id: {{type: string}}\n    Holder:\n      type: object\n      required: [ref]\n      properties:\n        \
+             ref:\n          readOnly: true\n          allOf: [{{$ref: '#/components/schemas/Ref'}}]\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let field = &struct_fields(&api, "Holder")[0];
+        assert_eq!(field.ty, RustType::Named("Ref".to_owned()));
+        assert!(field.read_only);
+        assert!(field.required);
+        assert!(
+            !field.in_constructor(),
+            "read-only fields are not constructor arguments"
+        );
+    }
 }

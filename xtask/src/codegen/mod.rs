@@ -8,6 +8,7 @@ mod lower;
 mod names;
 mod recursion;
 mod render;
+mod samples;
 mod write;
 
 use std::fmt;

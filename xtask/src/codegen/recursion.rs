@@ -144,6 +144,8 @@ mod tests {
                 wire_name: (*field).to_owned(),
                 ty: ty.clone(),
                 boxed: false,
+                required: false,
+                read_only: false,
                 docs: Vec::new(),
             })
             .collect();

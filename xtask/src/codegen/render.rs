@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use askama::Template;
 
 use super::ir::{Api, EnumModel, Model, ModelKind, Operation, PathSegment, ResponseKind};
+use super::samples::Samples;
 
 #[derive(Template)]
 #[template(path = "model.rs.jinja", escape = "none")]
@@ -26,6 +27,19 @@ struct ModelsModule<'a> {
 struct OperationFile<'a> {
     op: &'a Operation,
     imports: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "model_round_trip.rs.jinja", escape = "none")]
+struct RoundTripTests {
+    cases: Vec<RoundTripCase>,
+}
+
+struct RoundTripCase {
+    test_name: String,
+    model: String,
+    /// Pretty-printed JSON.
+    sample: String,
 }
 
 #[derive(Template)]
@@ -92,6 +106,24 @@ pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> 
         imports: imports(client_types, defined),
     };
     add("src/operations/mod.rs".to_owned(), module.render()?)?;
+
+    let samples = Samples::new(api);
+    let mut cases = Vec::new();
+    for model in &api.models {
+        let Some(sample) = samples.model(&model.name) else {
+            continue;
+        };
+        let sample = serde_json::to_string_pretty(&sample).context("a sample is always JSON")?;
+        cases.push(RoundTripCase {
+            test_name: format!("{}_round_trip", model.module),
+            model: model.name.clone(),
+            sample,
+        });
+    }
+    add(
+        "tests/model_round_trip.rs".to_owned(),
+        RoundTripTests { cases }.render()?,
+    )?;
     Ok(files)
 }
 
@@ -144,16 +176,20 @@ fn format_rust(text: &str) -> Result<String> {
             excerpt(text, start.line)
         )
     })?;
-    let items: Vec<String> = file
-        .items
-        .iter()
-        .map(|item| {
-            let mut single = file.clone();
-            single.attrs.clear();
-            single.items = vec![item.clone()];
-            prettyplease::unparse(&single)
-        })
-        .collect();
+    let mut items: Vec<String> = Vec::new();
+    if !file.attrs.is_empty() {
+        let attrs = syn::File {
+            items: Vec::new(),
+            ..file.clone()
+        };
+        items.push(prettyplease::unparse(&attrs));
+    }
+    items.extend(file.items.iter().map(|item| {
+        let mut single = file.clone();
+        single.attrs.clear();
+        single.items = vec![item.clone()];
+        prettyplease::unparse(&single)
+    }));
     // `use` and `mod` lines stay together; every other item is set apart by a blank line.
     let mut out = String::new();
     let mut previous_was_declaration = false;

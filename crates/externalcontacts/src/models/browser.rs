@@ -43,3 +43,15 @@ pub struct Browser {
     #[serde(rename = "featuresWebrtc", skip_serializing_if = "Option::is_none")]
     pub features_webrtc: Option<bool>,
 }
+
+impl Browser {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(family: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            family: Some(family.into()),
+            version: Some(version.into()),
+            ..Self::default()
+        }
+    }
+}

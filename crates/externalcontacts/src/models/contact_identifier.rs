@@ -16,8 +16,24 @@ pub struct ContactIdentifier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Time when the identifier was created.
-    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateCreated",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ContactIdentifier {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(type_: ContactIdentifierType, value: impl Into<String>) -> Self {
+        Self {
+            type_: Some(type_),
+            value: Some(value.into()),
+            ..Self::default()
+        }
+    }
 }
 
 /// Type of the identifier.

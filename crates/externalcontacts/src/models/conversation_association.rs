@@ -25,6 +25,23 @@ pub struct ConversationAssociation {
     pub media_type: Option<ConversationAssociationMediaType>,
 }
 
+impl ConversationAssociation {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        communication_id: impl Into<String>,
+        media_type: ConversationAssociationMediaType,
+    ) -> Self {
+        Self {
+            conversation_id: Some(conversation_id.into()),
+            communication_id: Some(communication_id.into()),
+            media_type: Some(media_type),
+            ..Self::default()
+        }
+    }
+}
+
 /// Media type of the communication.
 ///
 /// Values that this version of the SDK does not list decode to

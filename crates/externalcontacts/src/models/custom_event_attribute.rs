@@ -16,3 +16,14 @@ pub struct CustomEventAttribute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+impl CustomEventAttribute {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(data_type: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            data_type: Some(data_type.into()),
+            value: Some(value.into()),
+        }
+    }
+}

@@ -16,3 +16,17 @@ pub struct CustomEventAttributeList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
+
+impl CustomEventAttributeList {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        data_type: impl Into<String>,
+        values: impl IntoIterator<Item = String>,
+    ) -> Self {
+        Self {
+            data_type: Some(data_type.into()),
+            values: Some(values.into_iter().collect()),
+        }
+    }
+}

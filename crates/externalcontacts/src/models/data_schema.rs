@@ -34,7 +34,11 @@ pub struct DataSchema {
     /// Time when the schema was created.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateCreated",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_created: Option<chrono::DateTime<chrono::Utc>>,
     /// JSON Schema document that defines the custom fields.
     ///
@@ -46,6 +50,18 @@ pub struct DataSchema {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl DataSchema {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(version: i32, json_schema: JsonSchemaDocument) -> Self {
+        Self {
+            version: Some(version),
+            json_schema: Some(json_schema),
+            ..Self::default()
+        }
+    }
 }
 
 /// Values of the `appliesTo` property of [`DataSchema`].

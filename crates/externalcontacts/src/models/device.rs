@@ -39,6 +39,25 @@ pub struct Device {
     pub os_version: Option<String>,
 }
 
+impl Device {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        category: DeviceCategory,
+        type_: impl Into<String>,
+        os_family: impl Into<String>,
+        os_version: impl Into<String>,
+    ) -> Self {
+        Self {
+            category: Some(category),
+            type_: Some(type_.into()),
+            os_family: Some(os_family.into()),
+            os_version: Some(os_version.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// Device category.
 ///
 /// Values that this version of the SDK does not list decode to

@@ -70,10 +70,18 @@ pub struct ExternalContact {
     #[serde(rename = "facebookId", skip_serializing_if = "Option::is_none")]
     pub facebook_id: Option<FacebookId>,
     /// Time when the contact was last modified.
-    #[serde(rename = "modifyDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifyDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modify_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the contact was created.
-    #[serde(rename = "createDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Organization that the contact belongs to.
     #[serde(rename = "externalOrganization", skip_serializing_if = "Option::is_none")]
@@ -120,6 +128,18 @@ pub struct ExternalContact {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl ExternalContact {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
+        Self {
+            first_name: Some(first_name.into()),
+            last_name: Some(last_name.into()),
+            ..Self::default()
+        }
+    }
 }
 
 /// Type of the contact.

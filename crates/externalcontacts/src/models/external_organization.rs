@@ -58,10 +58,18 @@ pub struct ExternalOrganization {
     #[serde(rename = "externalSystemUrl", skip_serializing_if = "Option::is_none")]
     pub external_system_url: Option<String>,
     /// Time when the organization was last modified.
-    #[serde(rename = "modifyDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifyDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modify_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the organization was created.
-    #[serde(rename = "createDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Trustor linked to the organization.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,4 +90,15 @@ pub struct ExternalOrganization {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl ExternalOrganization {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }

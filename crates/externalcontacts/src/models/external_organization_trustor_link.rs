@@ -12,7 +12,11 @@ pub struct ExternalOrganizationTrustorLink {
     #[serde(rename = "trustorOrgId", skip_serializing_if = "Option::is_none")]
     pub trustor_org_id: Option<String>,
     /// Time when the link was created.
-    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateCreated",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_created: Option<chrono::DateTime<chrono::Utc>>,
     /// URI of the external organization.
     ///

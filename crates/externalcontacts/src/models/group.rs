@@ -23,7 +23,11 @@ pub struct Group {
     /// Time when the group was last modified.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateModified",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_modified: Option<chrono::DateTime<chrono::Utc>>,
     /// Number of members.
     ///
@@ -69,6 +73,25 @@ pub struct Group {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl Group {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        name: impl Into<String>,
+        type_: GroupType,
+        rules_visible: bool,
+        visibility: GroupVisibility,
+    ) -> Self {
+        Self {
+            name: Some(name.into()),
+            type_: Some(type_),
+            rules_visible: Some(rules_visible),
+            visibility: Some(visibility),
+            ..Self::default()
+        }
+    }
 }
 
 /// State of the group.

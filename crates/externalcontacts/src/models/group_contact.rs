@@ -30,6 +30,23 @@ pub struct GroupContact {
     pub media_type: Option<GroupContactMediaType>,
 }
 
+impl GroupContact {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        address: impl Into<String>,
+        type_: GroupContactType,
+        media_type: GroupContactMediaType,
+    ) -> Self {
+        Self {
+            address: Some(address.into()),
+            type_: Some(type_),
+            media_type: Some(media_type),
+            ..Self::default()
+        }
+    }
+}
+
 /// Type of the address.
 ///
 /// Values that this version of the SDK does not list decode to

@@ -19,6 +19,20 @@ pub struct IdentifierClaimRequest {
     pub identifier: Option<ContactIdentifier>,
 }
 
+impl IdentifierClaimRequest {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        operation: IdentifierClaimRequestOperation,
+        identifier: ContactIdentifier,
+    ) -> Self {
+        Self {
+            operation: Some(operation),
+            identifier: Some(identifier),
+        }
+    }
+}
+
 /// Whether to claim or release the identifier.
 ///
 /// Values that this version of the SDK does not list decode to

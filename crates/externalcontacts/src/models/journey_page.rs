@@ -44,3 +44,22 @@ pub struct JourneyPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumb: Option<Vec<String>>,
 }
+
+impl JourneyPage {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        url: impl Into<String>,
+        domain: impl Into<String>,
+        hostname: impl Into<String>,
+        pathname: impl Into<String>,
+    ) -> Self {
+        Self {
+            url: Some(url.into()),
+            domain: Some(domain.into()),
+            hostname: Some(hostname.into()),
+            pathname: Some(pathname.into()),
+            ..Self::default()
+        }
+    }
+}

@@ -9,10 +9,18 @@ pub struct LocationAddressVerificationDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<LocationAddressVerificationDetailsStatus>,
     /// Time when the verification finished.
-    #[serde(rename = "dateFinished", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateFinished",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_finished: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the verification started.
-    #[serde(rename = "dateStarted", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateStarted",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_started: Option<chrono::DateTime<chrono::Utc>>,
     /// Service that verifies the address.
     #[serde(skip_serializing_if = "Option::is_none")]

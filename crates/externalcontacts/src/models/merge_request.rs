@@ -16,3 +16,17 @@ pub struct MergeRequest {
     #[serde(rename = "targetContactId", skip_serializing_if = "Option::is_none")]
     pub target_contact_id: Option<String>,
 }
+
+impl MergeRequest {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        source_contact_id: impl Into<String>,
+        target_contact_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            source_contact_id: Some(source_contact_id.into()),
+            target_contact_id: Some(target_contact_id.into()),
+        }
+    }
+}

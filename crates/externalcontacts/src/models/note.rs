@@ -22,10 +22,18 @@ pub struct Note {
     #[serde(rename = "noteText", skip_serializing_if = "Option::is_none")]
     pub note_text: Option<String>,
     /// Time when the note was last modified.
-    #[serde(rename = "modifyDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifyDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modify_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the note was created.
-    #[serde(rename = "createDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_date: Option<chrono::DateTime<chrono::Utc>>,
     /// User who created the note.
     ///
@@ -42,6 +50,17 @@ pub struct Note {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl Note {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(created_by: User) -> Self {
+        Self {
+            created_by: Some(created_by),
+            ..Self::default()
+        }
+    }
 }
 
 /// Kind of record that the note is on.

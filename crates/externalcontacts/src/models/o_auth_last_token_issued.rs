@@ -6,6 +6,10 @@
 #[serde(default)]
 pub struct OAuthLastTokenIssued {
     /// Time when the token was issued.
-    #[serde(rename = "dateIssued", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateIssued",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_issued: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -155,11 +155,26 @@ pub struct OrgUser {
     /// Time of the user's last login.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateLastLogin", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateLastLogin",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_last_login: Option<chrono::DateTime<chrono::Utc>>,
     /// Organization of the user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
+}
+
+impl OrgUser {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(version: i32) -> Self {
+        Self {
+            version: Some(version),
+            ..Self::default()
+        }
+    }
 }
 
 /// State of the user.

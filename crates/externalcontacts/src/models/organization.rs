@@ -64,6 +64,17 @@ pub struct Organization {
     pub features: Option<std::collections::BTreeMap<String, bool>>,
 }
 
+impl Organization {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(version: i32) -> Self {
+        Self {
+            version: Some(version),
+            ..Self::default()
+        }
+    }
+}
+
 /// State of the organization.
 ///
 /// Values that this version of the SDK does not list decode to

@@ -19,10 +19,18 @@ pub struct OutOfOffice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<User>>,
     /// Start of the out-of-office period.
-    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "startDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_date: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the out-of-office period.
-    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "endDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the out-of-office period is active.
     #[serde(skip_serializing_if = "Option::is_none")]

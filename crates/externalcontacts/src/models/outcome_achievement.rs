@@ -11,6 +11,10 @@ pub struct OutcomeAchievement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<AchievedOutcome>,
     /// Time when the outcome was achieved.
-    #[serde(rename = "achievedDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "achievedDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub achieved_date: Option<chrono::DateTime<chrono::Utc>>,
 }

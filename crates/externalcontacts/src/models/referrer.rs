@@ -42,6 +42,25 @@ pub struct Referrer {
     pub medium: Option<ReferrerMedium>,
 }
 
+impl Referrer {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        url: impl Into<String>,
+        domain: impl Into<String>,
+        hostname: impl Into<String>,
+        pathname: impl Into<String>,
+    ) -> Self {
+        Self {
+            url: Some(url.into()),
+            domain: Some(domain.into()),
+            hostname: Some(hostname.into()),
+            pathname: Some(pathname.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// Kind of referrer.
 ///
 /// Values that this version of the SDK does not list decode to

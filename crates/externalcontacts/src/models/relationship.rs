@@ -38,3 +38,20 @@ pub struct Relationship {
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
 }
+
+impl Relationship {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(
+        user: User,
+        external_organization: ExternalOrganization,
+        relationship: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: Some(user),
+            external_organization: Some(external_organization),
+            relationship: Some(relationship.into()),
+            ..Self::default()
+        }
+    }
+}

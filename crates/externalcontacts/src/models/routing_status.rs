@@ -12,7 +12,11 @@ pub struct RoutingStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RoutingStatusStatus>,
     /// Time when the status started.
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "startTime",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -127,10 +127,18 @@ pub struct Session {
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
     /// Time when the session was created.
-    #[serde(rename = "createdDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the session ended.
-    #[serde(rename = "endedDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "endedDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ended_date: Option<chrono::DateTime<chrono::Utc>>,
     /// External contact of the session.
     ///
@@ -138,10 +146,18 @@ pub struct Session {
     #[serde(rename = "externalContact", skip_serializing_if = "Option::is_none")]
     pub external_contact: Option<AddressableEntityRef>,
     /// Time when the session became away.
-    #[serde(rename = "awayDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "awayDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the session became idle.
-    #[serde(rename = "idleDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idleDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub idle_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Conversation of the session.
     ///

@@ -14,6 +14,10 @@ pub struct SessionLastEvent {
     #[serde(rename = "eventName", skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Time when the event was created.
-    #[serde(rename = "createdDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -11,6 +11,10 @@ pub struct SessionSegmentAssignment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<AssignedSegment>,
     /// Time when the segment was assigned.
-    #[serde(rename = "assignedDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "assignedDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assigned_date: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -26,12 +26,20 @@ pub struct Team {
     /// Time when the team was created.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateCreated",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_created: Option<chrono::DateTime<chrono::Utc>>,
     /// Time when the team was last modified.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateModified",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_modified: Option<chrono::DateTime<chrono::Utc>>,
     /// Number of members.
     ///
@@ -43,4 +51,15 @@ pub struct Team {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl Team {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }

@@ -16,3 +16,14 @@ pub struct Ticker {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange: Option<String>,
 }
+
+impl Ticker {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(symbol: impl Into<String>, exchange: impl Into<String>) -> Self {
+        Self {
+            symbol: Some(symbol.into()),
+            exchange: Some(exchange.into()),
+        }
+    }
+}

@@ -20,7 +20,11 @@ pub struct Trustor {
     /// Time when the trustor link was created.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateCreated",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_created: Option<chrono::DateTime<chrono::Utc>>,
     /// User who created the trustor link.
     ///
@@ -42,4 +46,15 @@ pub struct Trustor {
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl Trustor {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled: Some(enabled),
+            ..Self::default()
+        }
+    }
 }

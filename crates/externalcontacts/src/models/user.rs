@@ -155,13 +155,28 @@ pub struct User {
     /// Time of the user's last login.
     ///
     /// Read-only: set by the server, which ignores it in requests.
-    #[serde(rename = "dateLastLogin", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dateLastLogin",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date_last_login: Option<chrono::DateTime<chrono::Utc>>,
     /// URI of this resource.
     ///
     /// Read-only: set by the server, which ignores it in requests.
     #[serde(rename = "selfUri", skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+}
+
+impl User {
+    /// Creates a value with the properties the API requires in requests; every other field
+    /// is `None`.
+    pub fn new(version: i32) -> Self {
+        Self {
+            version: Some(version),
+            ..Self::default()
+        }
+    }
 }
 
 /// State of the user.

@@ -28,7 +28,11 @@ pub struct UserPresence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Time when the presence was last modified.
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_date: Option<chrono::DateTime<chrono::Utc>>,
     /// URI of this resource.
     ///

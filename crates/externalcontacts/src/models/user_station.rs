@@ -22,7 +22,11 @@ pub struct UserStation {
     #[serde(rename = "associatedUser", skip_serializing_if = "Option::is_none")]
     pub associated_user: Option<Box<User>>,
     /// Time when the user was associated with the station.
-    #[serde(rename = "associatedDate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "associatedDate",
+        with = "crate::date_time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub associated_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Default user of the station.
     #[serde(rename = "defaultUser", skip_serializing_if = "Option::is_none")]
