@@ -1,6 +1,7 @@
 //! The errors a request can end with.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
@@ -9,25 +10,72 @@ use reqwest::StatusCode;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with a status outside 2XX.
+    /// The server answered with a status outside 2XX (other than a 401 that a new token did
+    /// not fix, which is [`Error::Auth`]).
     Api(ApiError),
+    /// No access token could be obtained, or the API rejected it.
+    Auth(AuthError),
+    /// The request or the response timed out.
+    Timeout(reqwest::Error),
     /// The request could not be sent or the response could not be received: a connection,
-    /// TLS or timeout failure.
+    /// TLS or protocol failure.
     Transport(reqwest::Error),
     /// The server answered with success, but the body does not match the expected type.
     Decode(DecodeError),
-    /// The client configuration or a request parameter is invalid.
-    InvalidInput(String),
+    /// A request argument cannot be sent, found before anything was sent.
+    InvalidRequest(String),
+    /// The client configuration is invalid.
+    InvalidConfig(String),
 }
 
 impl Error {
+    /// Sorts a `reqwest` failure into [`Error::Timeout`] or [`Error::Transport`].
+    pub(crate) fn from_transport(err: reqwest::Error) -> Self {
+        if err.is_timeout() {
+            Error::Timeout(err)
+        } else {
+            Error::Transport(err)
+        }
+    }
+
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(err) => Some(err.status),
+            Error::Auth(err) => err.status,
             Error::Decode(err) => Some(err.status),
-            Error::Transport(err) => err.status(),
-            Error::InvalidInput(_) => None,
+            Error::Timeout(_)
+            | Error::Transport(_)
+            | Error::InvalidRequest(_)
+            | Error::InvalidConfig(_) => None,
+        }
+    }
+
+    /// Whether the server answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered 429 Too Many Requests, after the retries the client's
+    /// [`RetryConfig`](crate::RetryConfig) allows.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api(err) if err.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// The `ININ-Correlation-Id` of the response, which Genesys Cloud support asks for.
+    pub fn correlation_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(err) => err.correlation_id.as_deref(),
+            Error::Auth(err) => err.correlation_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The wait the server asked for with `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(err) => err.retry_after,
+            _ => None,
         }
     }
 }
@@ -36,9 +84,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(err) => err.fmt(f),
+            Error::Auth(err) => err.fmt(f),
+            Error::Timeout(_) => f.write_str("the request timed out"),
             Error::Transport(_) => f.write_str("the request could not be completed"),
             Error::Decode(err) => err.fmt(f),
-            Error::InvalidInput(message) => write!(f, "invalid input: {message}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidConfig(message) => write!(f, "invalid client configuration: {message}"),
         }
     }
 }
@@ -46,19 +97,37 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Api(_) => None,
-            Error::Transport(err) => Some(err),
+            Error::Api(_) | Error::Auth(_) | Error::InvalidRequest(_) | Error::InvalidConfig(_) => {
+                None
+            }
+            Error::Timeout(err) | Error::Transport(err) => Some(err),
             Error::Decode(err) => Some(&err.source),
-            Error::InvalidInput(_) => None,
         }
     }
 }
 
-impl From<reqwest::Error> for Error {
-    fn from(err: reqwest::Error) -> Self {
-        Error::Transport(err)
+/// A failure to obtain an access token, or a token the API rejected.
+#[derive(Debug, Clone)]
+pub struct AuthError {
+    /// What failed, without any secret.
+    pub message: String,
+    /// Status of the token endpoint's or the API's answer, when there was one.
+    pub status: Option<StatusCode>,
+    /// The `ININ-Correlation-Id` of that answer.
+    pub correlation_id: Option<String>,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed: {}", self.message)?;
+        if let Some(id) = &self.correlation_id {
+            write!(f, " (correlation id {id})")?;
+        }
+        Ok(())
     }
 }
+
+impl std::error::Error for AuthError {}
 
 /// An error status from the API, with the body it sent.
 #[derive(Debug, Clone)]
@@ -68,6 +137,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
     pub correlation_id: Option<String>,
+    /// The wait the `Retry-After` header asked for.
+    pub retry_after: Option<Duration>,
     /// The response body exactly as received.
     pub body: Bytes,
 }

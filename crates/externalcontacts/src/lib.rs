@@ -2,12 +2,15 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), externalcontacts::Error> {
-//! use externalcontacts::Client;
 //! use externalcontacts::operations::GetExternalcontactsContactExpand;
+//! use externalcontacts::{Client, Region};
 //!
 //! let client = Client::builder()
-//!     .base_url("https://api.mypurecloud.ie")
-//!     .access_token(std::env::var("GENESYS_ACCESS_TOKEN").unwrap_or_default())
+//!     .region(Region::EuWest1)
+//!     .client_credentials(
+//!         std::env::var("GENESYS_CLIENT_ID").unwrap_or_default(),
+//!         std::env::var("GENESYS_CLIENT_SECRET").unwrap_or_default(),
+//!     )
 //!     .build()?;
 //!
 //! let contact = client
@@ -28,25 +31,41 @@
 //! - [`models`]: the request and response bodies.
 //! - [`Error`]: every way a request can fail; [`ApiError`] carries the status and body of
 //!   an error response.
+//! - [`Region`], [`RetryConfig`] and [`TokenProvider`]: where the API is, when failed
+//!   requests are repeated, and where access tokens come from.
+//!
+//! The client logs in with the OAuth client credentials grant, caches the token and renews
+//! it before it expires. It retries rate-limited requests (429) after the `Retry-After`
+//! wait, and requests that are safe to repeat after 502, 503, 504 and connection failures.
+//! Each request runs in a `tracing` span named `externalcontacts.request` that records the
+//! operation id, method, path template, status, attempts and latency; tokens are never
+//! logged.
 //!
 //! `models` and `operations` are generated from `spec/externalcontacts.yaml` by
 //! `cargo xtask codegen`; the rest of the crate is written by hand.
 
+mod auth;
 mod client;
 mod date_time;
 mod error;
 mod param;
+mod region;
 mod request;
+mod retry;
 
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
-pub use crate::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use crate::error::{ApiError, DecodeError, Error};
+pub use crate::auth::{BoxFuture, ClientCredentials, StaticToken, TokenProvider};
+pub use crate::client::{Client, ClientBuilder};
+pub use crate::error::{ApiError, AuthError, DecodeError, Error};
 pub(crate) use crate::param::ParamValue;
+pub use crate::region::{Region, UnknownRegion};
+pub use crate::request::ApiResponse;
 pub(crate) use crate::request::OperationInfo;
+pub use crate::retry::RetryConfig;
 
 /// Compiles the README's Rust examples as doctests.
 #[cfg(doctest)]

@@ -1,5 +1,7 @@
 //! One HTTP exchange: the request a generated builder fills in and the raw response it decodes.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -9,22 +11,28 @@ use url::Url;
 use crate::error::DecodeError;
 use crate::{Error, ParamValue};
 
-/// What the generated code knows about an operation, for requests, errors and tracing.
+/// What the generated code knows about an operation, for requests, retries, errors and
+/// tracing.
 #[derive(Debug)]
 pub(crate) struct OperationInfo {
     pub(crate) id: &'static str,
     pub(crate) method: Method,
     /// Path template as written in the spec.
     pub(crate) path: &'static str,
+    /// Whether sending the request twice has the same effect as sending it once, so that
+    /// the client may repeat it after a 502, 503, 504 or a lost connection.
+    pub(crate) retry_safe: bool,
 }
 
-/// A request under construction.
+/// A request under construction. It is kept whole so that a retry sends it unchanged.
 #[derive(Debug)]
 pub(crate) struct ApiRequest {
     pub(crate) operation: &'static OperationInfo,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<Bytes>,
+    /// Time limit for each attempt, overriding the client's.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl ApiRequest {
@@ -63,12 +71,12 @@ impl ApiRequest {
     ) -> Result<(), Error> {
         let text = value.param_value();
         let value = HeaderValue::from_str(&text).map_err(|_| {
-            Error::InvalidInput(format!(
+            Error::InvalidRequest(format!(
                 "the value of header `{name}` contains characters a header cannot carry (control characters or line breaks)"
             ))
         })?;
         let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::InvalidInput(format!("`{name}` is not a valid header name")))?;
+            .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
         self.headers.insert(name, value);
         Ok(())
     }
@@ -76,9 +84,9 @@ impl ApiRequest {
     /// Serializes `body` as the JSON request body.
     pub(crate) fn json_body(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
-            Error::InvalidInput(format!("the request body cannot be written as JSON: {err}"))
+            Error::InvalidRequest(format!("the request body cannot be written as JSON: {err}"))
         })?;
-        self.body = Some(bytes);
+        self.body = Some(Bytes::from(bytes));
         Ok(())
     }
 }
@@ -88,12 +96,13 @@ impl ApiRequest {
 pub(crate) struct RawResponse {
     pub(crate) operation: &'static OperationInfo,
     pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
 
 impl RawResponse {
     /// Decodes a typed JSON body, reporting the path of the value that does not fit.
-    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value = match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(value) => value,
@@ -106,20 +115,28 @@ impl RawResponse {
         if let Err(err) = deserializer.end() {
             return Err(self.decode_error(".".to_owned(), err));
         }
-        Ok(value)
+        Ok(self.with_value(value))
     }
 
     /// Decodes a free-form JSON body; an empty body is `Value::Null`.
-    pub(crate) fn json_value(self) -> Result<serde_json::Value, Error> {
+    pub(crate) fn json_value(self) -> Result<ApiResponse<serde_json::Value>, Error> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(serde_json::Value::Null);
+            return Ok(self.with_value(serde_json::Value::Null));
         }
         self.json()
     }
 
     /// Accepts any body of an operation that documents none.
-    pub(crate) fn empty(self) -> Result<(), Error> {
-        Ok(())
+    pub(crate) fn empty(self) -> Result<ApiResponse<()>, Error> {
+        Ok(self.with_value(()))
+    }
+
+    fn with_value<T>(self, value: T) -> ApiResponse<T> {
+        ApiResponse {
+            value,
+            status: self.status,
+            headers: self.headers,
+        }
     }
 
     fn decode_error(self, path: String, source: serde_json::Error) -> Error {
@@ -132,5 +149,28 @@ impl RawResponse {
         };
         tracing::debug!(error = %error, reason = %error.source, "response body did not decode");
         Error::Decode(error)
+    }
+}
+
+/// A decoded success response with its status and headers, from `send_with_response`.
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    /// The decoded body.
+    pub value: T,
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+}
+
+impl<T> ApiResponse<T> {
+    /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.headers
+            .get(crate::client::CORRELATION_ID)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// Returns the decoded body, dropping status and headers.
+    pub fn into_value(self) -> T {
+        self.value
     }
 }

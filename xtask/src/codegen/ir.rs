@@ -253,13 +253,18 @@ impl Operation {
         self.params.iter().filter(|param| !param.required)
     }
 
-    /// Whether `send` adds anything to the request after creating it.
-    pub fn fills_request(&self) -> bool {
-        self.body.is_some()
-            || self
-                .params
-                .iter()
-                .any(|param| param.location != ParamLocation::Path)
+    /// Whether sending the request twice has the effect of sending it once: true for GET,
+    /// HEAD, PUT, DELETE and OPTIONS, and for POST operations whose required permissions
+    /// all end in `:view`, which only read (bulk fetches, lookups).
+    pub fn retry_safe(&self) -> bool {
+        match self.http_method.as_str() {
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" => true,
+            "POST" => self.permissions.as_ref().is_some_and(|permissions| {
+                !permissions.names.is_empty()
+                    && permissions.names.iter().all(|name| name.ends_with(":view"))
+            }),
+            _ => false,
+        }
     }
 
     /// Rustdoc of the `Client` method: summary, HTTP method and path, permissions, details.
@@ -274,7 +279,21 @@ impl Operation {
             .as_ref()
             .map(Permissions::docs)
             .unwrap_or_default();
-        join_paragraphs([summary, endpoint, permissions, self.description.clone()])
+        let retries = if self.retry_safe() {
+            "Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after \
+             connection failures."
+        } else {
+            "Not safe to repeat: the client retries it only after status 429, which means the \
+             server did not process it."
+        };
+        let retries = markdown_line(retries);
+        join_paragraphs([
+            summary,
+            endpoint,
+            permissions,
+            retries,
+            self.description.clone(),
+        ])
     }
 }
 

@@ -403,6 +403,7 @@ impl<'a> Lowering<'a> {
         // The request builder's own fields.
         param_names.reserve("client");
         param_names.reserve("body");
+        param_names.reserve("timeout");
 
         let mut params = Vec::new();
         let mut seen = BTreeSet::new();

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalContact;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContact",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts/{contactId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contact`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsContactRequest {
     client: Client,
     contact_id: String,
     expand: Option<Vec<GetExternalcontactsContactExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactRequest {
@@ -26,6 +28,7 @@ impl GetExternalcontactsContactRequest {
             client,
             contact_id,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -38,6 +41,12 @@ impl GetExternalcontactsContactRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -45,6 +54,18 @@ impl GetExternalcontactsContactRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalContact, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalContact>, Error> {
         let mut request = self
             .client
             .request(
@@ -60,6 +81,7 @@ impl GetExternalcontactsContactRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

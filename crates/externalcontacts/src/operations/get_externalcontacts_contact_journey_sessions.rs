@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::SessionListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContactJourneySessions",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts/{contactId}/journey/sessions",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contact_journey_sessions`]: set optional parameters, then
@@ -20,6 +21,7 @@ pub struct GetExternalcontactsContactJourneySessionsRequest {
     page_size: Option<String>,
     after: Option<String>,
     include_merged: Option<bool>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactJourneySessionsRequest {
@@ -30,6 +32,7 @@ impl GetExternalcontactsContactJourneySessionsRequest {
             page_size: None,
             after: None,
             include_merged: None,
+            timeout: None,
         }
     }
 
@@ -52,6 +55,12 @@ impl GetExternalcontactsContactJourneySessionsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -59,6 +68,16 @@ impl GetExternalcontactsContactJourneySessionsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<SessionListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<SessionListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -82,6 +101,7 @@ impl GetExternalcontactsContactJourneySessionsRequest {
         if let Some(value) = &self.include_merged {
             request.query("includeMerged", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::Note;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContactNote",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contact_note`]: set optional parameters, then
@@ -19,6 +20,7 @@ pub struct GetExternalcontactsContactNoteRequest {
     contact_id: String,
     note_id: String,
     expand: Option<Vec<GetExternalcontactsContactNoteExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactNoteRequest {
@@ -28,6 +30,7 @@ impl GetExternalcontactsContactNoteRequest {
             contact_id,
             note_id,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -40,6 +43,12 @@ impl GetExternalcontactsContactNoteRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -47,6 +56,16 @@ impl GetExternalcontactsContactNoteRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<Note, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<Note>, Error> {
         let mut request = self
             .client
             .request(
@@ -64,6 +83,7 @@ impl GetExternalcontactsContactNoteRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::NoteListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContactNotes",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts/{contactId}/notes",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contact_notes`]: set optional parameters, then
@@ -21,6 +22,7 @@ pub struct GetExternalcontactsContactNotesRequest {
     page_number: Option<i32>,
     sort_order: Option<String>,
     expand: Option<Vec<GetExternalcontactsContactNotesExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactNotesRequest {
@@ -32,6 +34,7 @@ impl GetExternalcontactsContactNotesRequest {
             page_number: None,
             sort_order: None,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -68,6 +71,12 @@ impl GetExternalcontactsContactNotesRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -75,6 +84,16 @@ impl GetExternalcontactsContactNotesRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<NoteListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<NoteListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -100,6 +119,7 @@ impl GetExternalcontactsContactNotesRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ContactListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContacts",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contacts`]: set optional parameters, then
@@ -21,6 +22,7 @@ pub struct GetExternalcontactsContactsRequest {
     q: Option<String>,
     sort_order: Option<String>,
     expand: Option<Vec<GetExternalcontactsContactsExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactsRequest {
@@ -32,6 +34,7 @@ impl GetExternalcontactsContactsRequest {
             q: None,
             sort_order: None,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -74,6 +77,12 @@ impl GetExternalcontactsContactsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -81,6 +90,16 @@ impl GetExternalcontactsContactsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ContactListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<ContactListing>, Error> {
         let mut request = self
             .client
             .request(&OPERATION, &["api", "v2", "externalcontacts", "contacts"]);
@@ -99,6 +118,7 @@ impl GetExternalcontactsContactsRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::DataSchemaListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsContactsSchemas",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/contacts/schemas",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_contacts_schemas`]: set optional parameters, then
@@ -16,11 +17,18 @@ const OPERATION: OperationInfo = OperationInfo {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetExternalcontactsContactsSchemasRequest {
     client: Client,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsContactsSchemasRequest {
     pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+        Self { client, timeout: None }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -30,12 +38,25 @@ impl GetExternalcontactsContactsSchemasRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<DataSchemaListing, Error> {
-        let request = self
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<DataSchemaListing>, Error> {
+        let mut request = self
             .client
             .request(
                 &OPERATION,
                 &["api", "v2", "externalcontacts", "contacts", "schemas"],
             );
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

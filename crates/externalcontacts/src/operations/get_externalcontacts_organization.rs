@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalOrganization;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganization",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organization`]: set optional parameters, then
@@ -19,6 +20,7 @@ pub struct GetExternalcontactsOrganizationRequest {
     external_organization_id: String,
     expand: Option<GetExternalcontactsOrganizationExpand>,
     include_trustors: Option<bool>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationRequest {
@@ -28,6 +30,7 @@ impl GetExternalcontactsOrganizationRequest {
             external_organization_id,
             expand: None,
             include_trustors: None,
+            timeout: None,
         }
     }
 
@@ -43,6 +46,12 @@ impl GetExternalcontactsOrganizationRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -50,6 +59,18 @@ impl GetExternalcontactsOrganizationRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalOrganization, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalOrganization>, Error> {
         let mut request = self
             .client
             .request(
@@ -68,6 +89,7 @@ impl GetExternalcontactsOrganizationRequest {
         if let Some(value) = &self.include_trustors {
             request.query("includeTrustors", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ContactListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganizationContacts",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}/contacts",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organization_contacts`]: set optional parameters, then
@@ -22,6 +23,7 @@ pub struct GetExternalcontactsOrganizationContactsRequest {
     q: Option<String>,
     sort_order: Option<String>,
     expand: Option<Vec<GetExternalcontactsOrganizationContactsExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationContactsRequest {
@@ -34,6 +36,7 @@ impl GetExternalcontactsOrganizationContactsRequest {
             q: None,
             sort_order: None,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -76,6 +79,12 @@ impl GetExternalcontactsOrganizationContactsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -83,6 +92,16 @@ impl GetExternalcontactsOrganizationContactsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ContactListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<ContactListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -111,6 +130,7 @@ impl GetExternalcontactsOrganizationContactsRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

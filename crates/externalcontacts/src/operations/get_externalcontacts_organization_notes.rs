@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::NoteListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganizationNotes",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organization_notes`]: set optional parameters, then
@@ -21,6 +22,7 @@ pub struct GetExternalcontactsOrganizationNotesRequest {
     page_number: Option<i32>,
     sort_order: Option<String>,
     expand: Option<Vec<GetExternalcontactsOrganizationNotesExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationNotesRequest {
@@ -32,6 +34,7 @@ impl GetExternalcontactsOrganizationNotesRequest {
             page_number: None,
             sort_order: None,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -68,6 +71,12 @@ impl GetExternalcontactsOrganizationNotesRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -75,6 +84,16 @@ impl GetExternalcontactsOrganizationNotesRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<NoteListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<NoteListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -100,6 +119,7 @@ impl GetExternalcontactsOrganizationNotesRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

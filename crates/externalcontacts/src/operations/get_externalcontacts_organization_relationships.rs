@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::RelationshipListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganizationRelationships",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}/relationships",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organization_relationships`]: set optional parameters, then
@@ -21,6 +22,7 @@ pub struct GetExternalcontactsOrganizationRelationshipsRequest {
     page_number: Option<i32>,
     expand: Option<GetExternalcontactsOrganizationRelationshipsExpand>,
     sort_order: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationRelationshipsRequest {
@@ -32,6 +34,7 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
             page_number: None,
             expand: None,
             sort_order: None,
+            timeout: None,
         }
     }
 
@@ -68,6 +71,12 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -75,6 +84,18 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<RelationshipListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<RelationshipListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -100,6 +121,7 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
         if let Some(value) = &self.sort_order {
             request.query("sortOrder", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

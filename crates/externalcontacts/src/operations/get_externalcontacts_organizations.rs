@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalOrganizationListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganizations",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organizations`]: set optional parameters, then
@@ -23,6 +24,7 @@ pub struct GetExternalcontactsOrganizationsRequest {
     sort_order: Option<String>,
     expand: Option<Vec<GetExternalcontactsOrganizationsExpand>>,
     include_trustors: Option<bool>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationsRequest {
@@ -36,6 +38,7 @@ impl GetExternalcontactsOrganizationsRequest {
             sort_order: None,
             expand: None,
             include_trustors: None,
+            timeout: None,
         }
     }
 
@@ -91,6 +94,12 @@ impl GetExternalcontactsOrganizationsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -98,6 +107,18 @@ impl GetExternalcontactsOrganizationsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalOrganizationListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalOrganizationListing>, Error> {
         let mut request = self
             .client
             .request(&OPERATION, &["api", "v2", "externalcontacts", "organizations"]);
@@ -122,6 +143,7 @@ impl GetExternalcontactsOrganizationsRequest {
         if let Some(value) = &self.include_trustors {
             request.query("includeTrustors", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

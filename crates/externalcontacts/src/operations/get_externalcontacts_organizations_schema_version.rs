@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::DataSchema;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsOrganizationsSchemaVersion",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/organizations/schemas/{schemaId}/versions/{versionId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_organizations_schema_version`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsOrganizationsSchemaVersionRequest {
     client: Client,
     schema_id: String,
     version_id: String,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsOrganizationsSchemaVersionRequest {
@@ -26,7 +28,14 @@ impl GetExternalcontactsOrganizationsSchemaVersionRequest {
             client,
             schema_id,
             version_id,
+            timeout: None,
         }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -36,7 +45,17 @@ impl GetExternalcontactsOrganizationsSchemaVersionRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<DataSchema, Error> {
-        let request = self
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<DataSchema>, Error> {
+        let mut request = self
             .client
             .request(
                 &OPERATION,
@@ -51,6 +70,7 @@ impl GetExternalcontactsOrganizationsSchemaVersionRequest {
                     &crate::ParamValue::param_value(&self.version_id),
                 ],
             );
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

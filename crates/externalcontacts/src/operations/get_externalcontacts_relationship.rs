@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::Relationship;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsRelationship",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/relationships/{relationshipId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_relationship`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsRelationshipRequest {
     client: Client,
     relationship_id: String,
     expand: Option<GetExternalcontactsRelationshipExpand>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsRelationshipRequest {
@@ -26,12 +28,19 @@ impl GetExternalcontactsRelationshipRequest {
             client,
             relationship_id,
             expand: None,
+            timeout: None,
         }
     }
 
     /// Related field to expand in the response.
     pub fn expand(mut self, expand: GetExternalcontactsRelationshipExpand) -> Self {
         self.expand = Some(expand);
+        self
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -42,6 +51,16 @@ impl GetExternalcontactsRelationshipRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<Relationship, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<Relationship>, Error> {
         let mut request = self
             .client
             .request(
@@ -57,6 +76,7 @@ impl GetExternalcontactsRelationshipRequest {
         if let Some(value) = &self.expand {
             request.query("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ReverseWhitepagesLookupResult;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsReversewhitepageslookup",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/reversewhitepageslookup",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_reversewhitepageslookup`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsReversewhitepageslookupRequest {
     client: Client,
     lookup_val: String,
     expand: Option<Vec<GetExternalcontactsReversewhitepageslookupExpand>>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsReversewhitepageslookupRequest {
@@ -26,6 +28,7 @@ impl GetExternalcontactsReversewhitepageslookupRequest {
             client,
             lookup_val,
             expand: None,
+            timeout: None,
         }
     }
 
@@ -40,6 +43,12 @@ impl GetExternalcontactsReversewhitepageslookupRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -47,6 +56,18 @@ impl GetExternalcontactsReversewhitepageslookupRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ReverseWhitepagesLookupResult, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ReverseWhitepagesLookupResult>, Error> {
         let mut request = self
             .client
             .request(
@@ -57,6 +78,7 @@ impl GetExternalcontactsReversewhitepageslookupRequest {
         if let Some(value) = &self.expand {
             request.query_each("expand", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::CursorNoteListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsScanNotes",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/scan/notes",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_scan_notes`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsScanNotesRequest {
     client: Client,
     limit: Option<i32>,
     cursor: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsScanNotesRequest {
@@ -26,6 +28,7 @@ impl GetExternalcontactsScanNotesRequest {
             client,
             limit: None,
             cursor: None,
+            timeout: None,
         }
     }
 
@@ -42,6 +45,12 @@ impl GetExternalcontactsScanNotesRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -49,6 +58,18 @@ impl GetExternalcontactsScanNotesRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<CursorNoteListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<CursorNoteListing>, Error> {
         let mut request = self
             .client
             .request(&OPERATION, &["api", "v2", "externalcontacts", "scan", "notes"]);
@@ -58,6 +79,7 @@ impl GetExternalcontactsScanNotesRequest {
         if let Some(value) = &self.cursor {
             request.query("cursor", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

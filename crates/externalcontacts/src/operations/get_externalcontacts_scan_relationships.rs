@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::CursorRelationshipListing;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "getExternalcontactsScanRelationships",
     method: reqwest::Method::GET,
     path: "/api/v2/externalcontacts/scan/relationships",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::get_externalcontacts_scan_relationships`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct GetExternalcontactsScanRelationshipsRequest {
     client: Client,
     limit: Option<i32>,
     cursor: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl GetExternalcontactsScanRelationshipsRequest {
@@ -26,6 +28,7 @@ impl GetExternalcontactsScanRelationshipsRequest {
             client,
             limit: None,
             cursor: None,
+            timeout: None,
         }
     }
 
@@ -43,6 +46,12 @@ impl GetExternalcontactsScanRelationshipsRequest {
         self
     }
 
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -50,6 +59,18 @@ impl GetExternalcontactsScanRelationshipsRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<CursorRelationshipListing, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<CursorRelationshipListing>, Error> {
         let mut request = self
             .client
             .request(
@@ -62,6 +83,7 @@ impl GetExternalcontactsScanRelationshipsRequest {
         if let Some(value) = &self.cursor {
             request.query("cursor", value);
         }
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -178,6 +178,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/contacts/{contactId}`
     ///
     /// Requires the permission `externalContacts:contact:delete`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_contact(
         &self,
         contact_id: impl Into<String>,
@@ -190,6 +192,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_contact_note(
         &self,
         contact_id: impl Into<String>,
@@ -207,6 +211,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/contacts/schemas/{schemaId}`
     ///
     /// Requires the permission `externalContacts:customFields:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_contacts_schema(
         &self,
         schema_id: impl Into<String>,
@@ -219,6 +225,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:delete`, `externalContacts:externalOrganization:delete`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_organization(
         &self,
         external_organization_id: impl Into<String>,
@@ -234,6 +242,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_organization_note(
         &self,
         external_organization_id: impl Into<String>,
@@ -251,6 +261,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_organization_trustor(
         &self,
         external_organization_id: impl Into<String>,
@@ -266,6 +278,8 @@ impl Client {
     /// `DELETE /api/v2/externalcontacts/relationships/{relationshipId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn delete_externalcontacts_relationship(
         &self,
         relationship_id: impl Into<String>,
@@ -281,6 +295,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/{contactId}`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contact(
         &self,
         contact_id: impl Into<String>,
@@ -293,6 +309,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/identifiers`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contact_identifiers(
         &self,
         contact_id: impl Into<String>,
@@ -308,6 +326,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/journey/sessions`
     ///
     /// Requires the permission `externalContacts:session:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contact_journey_sessions(
         &self,
         contact_id: impl Into<String>,
@@ -323,6 +343,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contact_note(
         &self,
         contact_id: impl Into<String>,
@@ -341,6 +363,8 @@ impl Client {
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
+    ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of notes, use `GET
     /// /api/v2/externalcontacts/scan/notes`.
@@ -356,6 +380,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/{contactId}/unresolved`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contact_unresolved(
         &self,
         contact_id: impl Into<String>,
@@ -369,6 +395,8 @@ impl Client {
     ///
     /// Requires the permission `externalContacts:contact:view`.
     ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
+    ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of contacts, use `GET
     /// /api/v2/externalcontacts/scan/contacts`.
@@ -381,6 +409,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contacts_schema(
         &self,
         schema_id: impl Into<String>,
@@ -393,6 +423,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}/versions/{versionId}`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contacts_schema_version(
         &self,
         schema_id: impl Into<String>,
@@ -410,6 +442,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/schemas/{schemaId}/versions`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contacts_schema_versions(
         &self,
         schema_id: impl Into<String>,
@@ -425,6 +459,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/contacts/schemas`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_contacts_schemas(
         &self,
     ) -> GetExternalcontactsContactsSchemasRequest {
@@ -436,6 +472,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organization(
         &self,
         external_organization_id: impl Into<String>,
@@ -451,6 +489,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/contacts`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of contacts, use `GET
@@ -470,6 +510,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organization_note(
         &self,
         external_organization_id: impl Into<String>,
@@ -487,6 +529,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of notes, use `GET
@@ -507,6 +551,8 @@ impl Client {
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
     ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
+    ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of relationships, use `GET
     /// /api/v2/externalcontacts/scan/relationships`.
@@ -526,6 +572,8 @@ impl Client {
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:view`, `externalContacts:externalOrganization:view`.
     ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
+    ///
     /// The server returns only the first 1,000 records of a page-number listing, so pageNumber
     /// × pageSize must not exceed 1,000. For a full export of organizations, use `GET
     /// /api/v2/externalcontacts/scan/organizations`.
@@ -540,6 +588,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organizations_schema(
         &self,
         schema_id: impl Into<String>,
@@ -555,6 +605,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}/versions/{versionId}`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organizations_schema_version(
         &self,
         schema_id: impl Into<String>,
@@ -572,6 +624,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/schemas/{schemaId}/versions`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organizations_schema_versions(
         &self,
         schema_id: impl Into<String>,
@@ -587,6 +641,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/organizations/schemas`
     ///
     /// Requires the permission `externalContacts:customFields:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_organizations_schemas(
         &self,
     ) -> GetExternalcontactsOrganizationsSchemasRequest {
@@ -598,6 +654,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/relationships/{relationshipId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_relationship(
         &self,
         relationship_id: impl Into<String>,
@@ -610,6 +668,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/reversewhitepageslookup`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     ///
     /// Finds external contacts and external organizations by an attribute value. The response
     /// holds at most 25 matches.
@@ -628,6 +688,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/scan/contacts`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_scan_contacts(
         &self,
     ) -> GetExternalcontactsScanContactsRequest {
@@ -639,6 +701,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/scan/notes`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_scan_notes(
         &self,
     ) -> GetExternalcontactsScanNotesRequest {
@@ -650,6 +714,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/scan/organizations`
     ///
     /// Requires the permission `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_scan_organizations(
         &self,
     ) -> GetExternalcontactsScanOrganizationsRequest {
@@ -661,6 +727,8 @@ impl Client {
     /// `GET /api/v2/externalcontacts/scan/relationships`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn get_externalcontacts_scan_relationships(
         &self,
     ) -> GetExternalcontactsScanRelationshipsRequest {
@@ -672,6 +740,8 @@ impl Client {
     /// `PATCH /api/v2/externalcontacts/contacts/{contactId}/identifiers`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn patch_externalcontacts_contact_identifiers(
         &self,
         contact_id: impl Into<String>,
@@ -689,6 +759,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/contacts`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn post_externalcontacts_bulk_contacts(
         &self,
         body: BulkIdsRequest,
@@ -701,6 +773,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/contacts/add`
     ///
     /// Requires the permission `externalContacts:contact:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_contacts_add(
         &self,
         body: BulkContactsRequest,
@@ -713,6 +787,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/contacts/remove`
     ///
     /// Requires the permission `externalContacts:contact:delete`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_contacts_remove(
         &self,
         body: BulkIdsRequest,
@@ -725,6 +801,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/contacts/unresolved`
     ///
     /// Requires the permission `externalContacts:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn post_externalcontacts_bulk_contacts_unresolved(
         &self,
         body: BulkIdsRequest,
@@ -737,6 +815,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/contacts/update`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_contacts_update(
         &self,
         body: BulkContactsRequest,
@@ -749,6 +829,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/notes`
     ///
     /// Requires all of these permissions: `externalContacts:contact:view`, `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn post_externalcontacts_bulk_notes(
         &self,
         body: BulkIdsRequest,
@@ -761,6 +843,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/notes/add`
     ///
     /// Requires all of these permissions: `externalContacts:contact:add`, `externalContacts:externalOrganization:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_notes_add(
         &self,
         body: BulkNotesRequest,
@@ -773,6 +857,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/notes/remove`
     ///
     /// Requires all of these permissions: `externalContacts:contact:delete`, `externalContacts:externalOrganization:delete`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_notes_remove(
         &self,
         body: BulkIdsRequest,
@@ -785,6 +871,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/notes/update`
     ///
     /// Requires all of these permissions: `externalContacts:contact:edit`, `externalContacts:externalOrganization:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_notes_update(
         &self,
         body: BulkNotesRequest,
@@ -797,6 +885,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/organizations`
     ///
     /// Requires the permission `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn post_externalcontacts_bulk_organizations(
         &self,
         body: BulkIdsRequest,
@@ -809,6 +899,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/organizations/add`
     ///
     /// Requires the permission `externalContacts:externalOrganization:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_organizations_add(
         &self,
         body: BulkOrganizationsRequest,
@@ -821,6 +913,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/organizations/remove`
     ///
     /// Requires the permission `externalContacts:externalOrganization:delete`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_organizations_remove(
         &self,
         body: BulkIdsRequest,
@@ -833,6 +927,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/organizations/update`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_organizations_update(
         &self,
         body: BulkOrganizationsRequest,
@@ -845,6 +941,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/relationships`
     ///
     /// Requires all of these permissions: `externalContacts:contact:view`, `externalContacts:externalOrganization:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn post_externalcontacts_bulk_relationships(
         &self,
         body: BulkIdsRequest,
@@ -857,6 +955,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/relationships/add`
     ///
     /// Requires all of these permissions: `externalContacts:contact:add`, `externalContacts:externalOrganization:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_relationships_add(
         &self,
         body: BulkRelationshipsRequest,
@@ -869,6 +969,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/relationships/remove`
     ///
     /// Requires all of these permissions: `externalContacts:contact:delete`, `externalContacts:externalOrganization:delete`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_relationships_remove(
         &self,
         body: BulkIdsRequest,
@@ -881,6 +983,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/bulk/relationships/update`
     ///
     /// Requires all of these permissions: `externalContacts:contact:edit`, `externalContacts:externalOrganization:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_bulk_relationships_update(
         &self,
         body: BulkRelationshipsRequest,
@@ -893,6 +997,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/contacts/{contactId}/notes`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_contact_notes(
         &self,
         contact_id: impl Into<String>,
@@ -911,6 +1017,8 @@ impl Client {
     ///
     /// Requires the permission `externalContacts:identity:promote`.
     ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
+    ///
     /// Turns an observed contact, of type Ephemeral or Identified, into a Curated contact.
     pub fn post_externalcontacts_contact_promotion(
         &self,
@@ -924,6 +1032,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/contacts`
     ///
     /// Requires the permission `externalContacts:contact:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_contacts(
         &self,
         body: ExternalContact,
@@ -936,6 +1046,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/contacts/schemas`
     ///
     /// Requires the permission `externalContacts:customFields:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_contacts_schemas(
         &self,
         body: DataSchema,
@@ -948,6 +1060,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/identifierlookup`
     ///
     /// Requires any one of these permissions: `externalContacts:contact:view`, `relate:contact:view`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     ///
     /// A phone number identifier must start with `+` and the country code, for example `+1 704
     /// 298 4733`.
@@ -964,6 +1078,8 @@ impl Client {
     ///
     /// Requires any one of these permissions: `externalContacts:contact:edit`, `externalContacts:identity:merge`.
     ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
+    ///
     /// The server creates a new contact record from the source and target contacts.
     pub fn post_externalcontacts_merge_contacts(
         &self,
@@ -977,6 +1093,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:edit`, `externalContacts:externalOrganization:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_organization_notes(
         &self,
         external_organization_id: impl Into<String>,
@@ -994,6 +1112,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/organizations`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:add`, `externalContacts:externalOrganization:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_organizations(
         &self,
         body: ExternalOrganization,
@@ -1006,6 +1126,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/organizations/schemas`
     ///
     /// Requires the permission `externalContacts:customFields:add`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_organizations_schemas(
         &self,
         body: DataSchema,
@@ -1018,6 +1140,8 @@ impl Client {
     /// `POST /api/v2/externalcontacts/relationships`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Not safe to repeat: the client retries it only after status 429, which means the server did not process it.
     pub fn post_externalcontacts_relationships(
         &self,
         body: Relationship,
@@ -1030,6 +1154,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/contacts/{contactId}`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1043,6 +1169,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:contact:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_contact_note(
         &self,
         contact_id: impl Into<String>,
@@ -1062,6 +1190,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/contacts/schemas/{schemaId}`
     ///
     /// Requires the permission `externalContacts:customFields:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_contacts_schema(
         &self,
         schema_id: impl Into<String>,
@@ -1079,6 +1209,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/conversations/{conversationId}`
     ///
     /// Requires the permission `externalContacts:conversation:associate`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     ///
     /// To link an external contact to the conversation, set `externalContactId` in the body. To
     /// unlink it, leave the property out of the body.
@@ -1099,6 +1231,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}`
     ///
     /// Requires any one of these permissions: `relate:externalOrganization:edit`, `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_organization(
         &self,
         external_organization_id: impl Into<String>,
@@ -1116,6 +1250,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_organization_note(
         &self,
         external_organization_id: impl Into<String>,
@@ -1135,6 +1271,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor/{trustorId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_organization_trustor_trustor_id(
         &self,
         external_organization_id: impl Into<String>,
@@ -1152,6 +1290,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/organizations/schemas/{schemaId}`
     ///
     /// Requires the permission `externalContacts:customFields:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_organizations_schema(
         &self,
         schema_id: impl Into<String>,
@@ -1169,6 +1309,8 @@ impl Client {
     /// `PUT /api/v2/externalcontacts/relationships/{relationshipId}`
     ///
     /// Requires the permission `externalContacts:externalOrganization:edit`.
+    ///
+    /// Safe to repeat: the client retries it after status 429, 502, 503 and 504 and after connection failures.
     pub fn put_externalcontacts_relationship(
         &self,
         relationship_id: impl Into<String>,

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::{ContactIdentifier, IdentifierClaimRequest};
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "patchExternalcontactsContactIdentifiers",
     method: reqwest::Method::PATCH,
     path: "/api/v2/externalcontacts/contacts/{contactId}/identifiers",
+    retry_safe: false,
 };
 
 /// Request builder for [`Client::patch_externalcontacts_contact_identifiers`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct PatchExternalcontactsContactIdentifiersRequest {
     client: Client,
     contact_id: String,
     body: IdentifierClaimRequest,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PatchExternalcontactsContactIdentifiersRequest {
@@ -26,7 +28,18 @@ impl PatchExternalcontactsContactIdentifiersRequest {
         contact_id: String,
         body: IdentifierClaimRequest,
     ) -> Self {
-        Self { client, contact_id, body }
+        Self {
+            client,
+            contact_id,
+            body,
+            timeout: None,
+        }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -36,6 +49,18 @@ impl PatchExternalcontactsContactIdentifiersRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ContactIdentifier, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ContactIdentifier>, Error> {
         let mut request = self
             .client
             .request(
@@ -50,6 +75,7 @@ impl PatchExternalcontactsContactIdentifiersRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

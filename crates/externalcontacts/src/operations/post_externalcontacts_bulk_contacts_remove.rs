@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::{BulkDeleteResponse, BulkIdsRequest};
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "postExternalcontactsBulkContactsRemove",
     method: reqwest::Method::POST,
     path: "/api/v2/externalcontacts/bulk/contacts/remove",
+    retry_safe: false,
 };
 
 /// Request builder for [`Client::post_externalcontacts_bulk_contacts_remove`]: set optional parameters, then
@@ -17,11 +18,22 @@ const OPERATION: OperationInfo = OperationInfo {
 pub struct PostExternalcontactsBulkContactsRemoveRequest {
     client: Client,
     body: BulkIdsRequest,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PostExternalcontactsBulkContactsRemoveRequest {
     pub(crate) fn new(client: Client, body: BulkIdsRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            timeout: None,
+        }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -31,6 +43,18 @@ impl PostExternalcontactsBulkContactsRemoveRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<BulkDeleteResponse, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<BulkDeleteResponse>, Error> {
         let mut request = self
             .client
             .request(
@@ -38,6 +62,7 @@ impl PostExternalcontactsBulkContactsRemoveRequest {
                 &["api", "v2", "externalcontacts", "bulk", "contacts", "remove"],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::Note;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "postExternalcontactsContactNotes",
     method: reqwest::Method::POST,
     path: "/api/v2/externalcontacts/contacts/{contactId}/notes",
+    retry_safe: false,
 };
 
 /// Request builder for [`Client::post_externalcontacts_contact_notes`]: set optional parameters, then
@@ -18,11 +19,23 @@ pub struct PostExternalcontactsContactNotesRequest {
     client: Client,
     contact_id: String,
     body: Note,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PostExternalcontactsContactNotesRequest {
     pub(crate) fn new(client: Client, contact_id: String, body: Note) -> Self {
-        Self { client, contact_id, body }
+        Self {
+            client,
+            contact_id,
+            body,
+            timeout: None,
+        }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -32,6 +45,16 @@ impl PostExternalcontactsContactNotesRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<Note, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<Note>, Error> {
         let mut request = self
             .client
             .request(
@@ -46,6 +69,7 @@ impl PostExternalcontactsContactNotesRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalContact;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "postExternalcontactsContactPromotion",
     method: reqwest::Method::POST,
     path: "/api/v2/externalcontacts/contacts/{contactId}/promotion",
+    retry_safe: false,
 };
 
 /// Request builder for [`Client::post_externalcontacts_contact_promotion`]: set optional parameters, then
@@ -17,11 +18,22 @@ const OPERATION: OperationInfo = OperationInfo {
 pub struct PostExternalcontactsContactPromotionRequest {
     client: Client,
     contact_id: String,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PostExternalcontactsContactPromotionRequest {
     pub(crate) fn new(client: Client, contact_id: String) -> Self {
-        Self { client, contact_id }
+        Self {
+            client,
+            contact_id,
+            timeout: None,
+        }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -31,7 +43,19 @@ impl PostExternalcontactsContactPromotionRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalContact, Error> {
-        let request = self
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalContact>, Error> {
+        let mut request = self
             .client
             .request(
                 &OPERATION,
@@ -44,6 +68,7 @@ impl PostExternalcontactsContactPromotionRequest {
                     "promotion",
                 ],
             );
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

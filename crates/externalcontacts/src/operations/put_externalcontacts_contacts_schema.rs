@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::DataSchema;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "putExternalcontactsContactsSchema",
     method: reqwest::Method::PUT,
     path: "/api/v2/externalcontacts/contacts/schemas/{schemaId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::put_externalcontacts_contacts_schema`]: set optional parameters, then
@@ -18,11 +19,23 @@ pub struct PutExternalcontactsContactsSchemaRequest {
     client: Client,
     schema_id: String,
     body: DataSchema,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PutExternalcontactsContactsSchemaRequest {
     pub(crate) fn new(client: Client, schema_id: String, body: DataSchema) -> Self {
-        Self { client, schema_id, body }
+        Self {
+            client,
+            schema_id,
+            body,
+            timeout: None,
+        }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -32,6 +45,16 @@ impl PutExternalcontactsContactsSchemaRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<DataSchema, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<DataSchema>, Error> {
         let mut request = self
             .client
             .request(
@@ -46,6 +69,7 @@ impl PutExternalcontactsContactsSchemaRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ConversationAssociation;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "putExternalcontactsConversation",
     method: reqwest::Method::PUT,
     path: "/api/v2/externalcontacts/conversations/{conversationId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::put_externalcontacts_conversation`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct PutExternalcontactsConversationRequest {
     client: Client,
     conversation_id: String,
     body: ConversationAssociation,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PutExternalcontactsConversationRequest {
@@ -30,7 +32,14 @@ impl PutExternalcontactsConversationRequest {
             client,
             conversation_id,
             body,
+            timeout: None,
         }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `204` response.
@@ -40,6 +49,16 @@ impl PutExternalcontactsConversationRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
         let mut request = self
             .client
             .request(
@@ -53,6 +72,7 @@ impl PutExternalcontactsConversationRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.empty()
     }

@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalOrganization;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "putExternalcontactsOrganization",
     method: reqwest::Method::PUT,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::put_externalcontacts_organization`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct PutExternalcontactsOrganizationRequest {
     client: Client,
     external_organization_id: String,
     body: ExternalOrganization,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PutExternalcontactsOrganizationRequest {
@@ -30,7 +32,14 @@ impl PutExternalcontactsOrganizationRequest {
             client,
             external_organization_id,
             body,
+            timeout: None,
         }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -40,6 +49,18 @@ impl PutExternalcontactsOrganizationRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalOrganization, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalOrganization>, Error> {
         let mut request = self
             .client
             .request(
@@ -53,6 +74,7 @@ impl PutExternalcontactsOrganizationRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

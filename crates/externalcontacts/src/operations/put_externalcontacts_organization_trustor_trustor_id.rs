@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::ExternalOrganizationTrustorLink;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "putExternalcontactsOrganizationTrustorTrustorId",
     method: reqwest::Method::PUT,
     path: "/api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor/{trustorId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::put_externalcontacts_organization_trustor_trustor_id`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct PutExternalcontactsOrganizationTrustorTrustorIdRequest {
     client: Client,
     external_organization_id: String,
     trustor_id: String,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
@@ -30,7 +32,14 @@ impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
             client,
             external_organization_id,
             trustor_id,
+            timeout: None,
         }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -40,7 +49,19 @@ impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<ExternalOrganizationTrustorLink, Error> {
-        let request = self
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<ApiResponse<ExternalOrganizationTrustorLink>, Error> {
+        let mut request = self
             .client
             .request(
                 &OPERATION,
@@ -54,6 +75,7 @@ impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
                     &crate::ParamValue::param_value(&self.trustor_id),
                 ],
             );
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }

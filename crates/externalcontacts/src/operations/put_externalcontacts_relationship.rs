@@ -2,12 +2,13 @@
 // Do not edit it by hand: change the spec or templates/, then regenerate.
 
 use crate::models::Relationship;
-use crate::{Client, Error, OperationInfo};
+use crate::{ApiResponse, Client, Error, OperationInfo};
 
 const OPERATION: OperationInfo = OperationInfo {
     id: "putExternalcontactsRelationship",
     method: reqwest::Method::PUT,
     path: "/api/v2/externalcontacts/relationships/{relationshipId}",
+    retry_safe: true,
 };
 
 /// Request builder for [`Client::put_externalcontacts_relationship`]: set optional parameters, then
@@ -18,6 +19,7 @@ pub struct PutExternalcontactsRelationshipRequest {
     client: Client,
     relationship_id: String,
     body: Relationship,
+    timeout: Option<std::time::Duration>,
 }
 
 impl PutExternalcontactsRelationshipRequest {
@@ -30,7 +32,14 @@ impl PutExternalcontactsRelationshipRequest {
             client,
             relationship_id,
             body,
+            timeout: None,
         }
+    }
+
+    /// Sets the time limit for each attempt of this request, overriding the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request and decodes the `200` response.
@@ -40,6 +49,16 @@ impl PutExternalcontactsRelationshipRequest {
     /// [`Error::Api`] when the server answers with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<Relationship, Error> {
+        self.send_with_response().await.map(ApiResponse::into_value)
+    }
+
+    /// Sends the request like [`send`](Self::send), and also returns the response's status
+    /// and headers, such as its correlation id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<ApiResponse<Relationship>, Error> {
         let mut request = self
             .client
             .request(
@@ -53,6 +72,7 @@ impl PutExternalcontactsRelationshipRequest {
                 ],
             );
         request.json_body(&self.body)?;
+        request.timeout = self.timeout;
         let response = self.client.execute(request).await?;
         response.json()
     }
