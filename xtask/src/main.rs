@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
+    bin_name = "cargo xtask",
     about = "Maintainer tasks for the External Contacts SDK"
 )]
 struct Cli {
@@ -63,6 +64,10 @@ fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyh
     }
     if let Some(out) = out {
         command.push(format!("--out {}", out.display()));
+        config.out_label = match out.strip_prefix(&root) {
+            Ok(inside) => inside.to_owned(),
+            Err(_) => out.clone(),
+        };
         config.out_dir = out;
     }
     config.command = command.join(" ");
@@ -72,11 +77,15 @@ fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyh
         "generated files are up to date\n".to_owned()
     } else {
         let changes = codegen::generate(&config)?;
+        let files = codegen::count_files(changes.count());
         match changes.count() {
             0 => "generated files were already up to date\n".to_owned(),
             // A first generation lists every file; only a regeneration's list is worth reading.
-            count if count > 40 => format!("updated {count} generated files\n"),
-            count => format!("updated {count} generated files:\n{changes}"),
+            count if count > 40 => format!("wrote {files}\n"),
+            _ => {
+                let list = changes.list(&config.out_label, ["updated", "added", "removed"]);
+                format!("wrote {files}:\n{list}")
+            }
         }
     };
     // A closed pipe (`cargo xtask codegen | head`) is no reason to fail after the work is done.

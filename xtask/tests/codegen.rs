@@ -135,11 +135,11 @@ fn check_names_file_stale_after_spec_change() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(
-        message.contains("1 generated files are out of date"),
+        message.contains("1 generated file is out of date"),
         "{message}"
     );
     assert!(
-        message.contains("stale: src/models/external_contact.rs"),
+        message.contains("stale: crates/externalcontacts/src/models/external_contact.rs"),
         "{message}"
     );
     assert!(
@@ -158,9 +158,12 @@ fn check_reports_missing_and_extra_then_codegen_repairs() {
     let check = copy.codegen(&["--check"]);
     let message = stderr(&check);
     assert_eq!(check.status.code(), Some(1));
-    assert!(message.contains("missing: src/models/note.rs"), "{message}");
     assert!(
-        message.contains("extra: src/models/obsolete.rs"),
+        message.contains("missing: crates/externalcontacts/src/models/note.rs"),
+        "{message}"
+    );
+    assert!(
+        message.contains("extra: crates/externalcontacts/src/models/obsolete.rs"),
         "{message}"
     );
 
@@ -441,7 +444,10 @@ fn check_fails_after_template_change() {
             "codegen",
             "--check",
         ])
-        .env("CARGO_TARGET_DIR", root.join("target/template-change-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("template-change-test"),
+        )
         .current_dir(copy.path())
         .output()
         .expect("cargo runs");
@@ -449,15 +455,51 @@ fn check_fails_after_template_change() {
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(
-        message.contains("stale: src/models/external_contact.rs"),
+        message.contains("stale: crates/externalcontacts/src/models/external_contact.rs"),
         "{message}"
     );
     assert!(
-        !message.contains("stale: src/operations/"),
+        !message.contains("stale: crates/externalcontacts/src/operations/"),
         "operations do not use the model template: {message}"
     );
     assert!(
         message.contains("run `cargo xtask codegen` and commit the result"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_type_lists_valid_types() {
+    let copy = Copy::new();
+    let text = fs::read_to_string(copy.spec()).expect("read spec");
+    let schema = "    ErrorBody:\n      type: object\n";
+    fs::write(
+        copy.spec(),
+        text.replacen(schema, "    ErrorBody:\n      type: strng\n", 1),
+    )
+    .expect("write spec");
+
+    let message = codegen_fails_without_writing(&copy);
+
+    assert!(
+        message.contains("#/components/schemas/ErrorBody/type: unknown type `strng`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("help: use one of string, integer, number, boolean, array, object"),
+        "{message}"
+    );
+}
+
+#[test]
+fn empty_spec_is_reported() {
+    let copy = Copy::new();
+    fs::write(copy.spec(), "\n").expect("write spec");
+
+    let message = codegen_fails_without_writing(&copy);
+
+    assert!(
+        message.contains("spec/externalcontacts.yaml: the spec is empty"),
         "{message}"
     );
 }

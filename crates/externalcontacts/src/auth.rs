@@ -40,6 +40,7 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 pub struct StaticToken(SecretString);
 
 impl StaticToken {
+    /// Wraps a token obtained elsewhere.
     pub fn new(token: impl Into<String>) -> Self {
         StaticToken(SecretString::from(token.into()))
     }

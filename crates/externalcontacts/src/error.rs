@@ -85,8 +85,14 @@ impl fmt::Display for Error {
         match self {
             Error::Api(err) => err.fmt(f),
             Error::Auth(err) => err.fmt(f),
-            Error::Timeout(_) => f.write_str("the request timed out"),
-            Error::Transport(_) => f.write_str("the request could not be completed"),
+            Error::Timeout(err) => write!(f, "the request timed out ({})", innermost_cause(err)),
+            Error::Transport(err) => {
+                write!(
+                    f,
+                    "the request could not be completed ({})",
+                    innermost_cause(err)
+                )
+            }
             Error::Decode(err) => err.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::InvalidConfig(message) => write!(f, "invalid client configuration: {message}"),
@@ -104,6 +110,16 @@ impl std::error::Error for Error {
             Error::Decode(err) => Some(&err.source),
         }
     }
+}
+
+/// The last error in the source chain, which names the root cause (such as "Connection
+/// refused") more plainly than `reqwest`'s own message.
+fn innermost_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// A failure to obtain an access token, or a token the API rejected.
@@ -134,6 +150,8 @@ impl std::error::Error for AuthError {}
 pub struct ApiError {
     /// Operation that failed, as its `operationId`.
     pub operation: &'static str,
+    /// The HTTP status, such as [`StatusCode::NOT_FOUND`]; it also compares with numbers
+    /// (`err.status == 404`).
     pub status: StatusCode,
     /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
     pub correlation_id: Option<String>,
@@ -176,12 +194,14 @@ impl std::error::Error for ApiError {}
 pub struct DecodeError {
     /// Operation whose response failed to decode, as its `operationId`.
     pub operation: &'static str,
+    /// The HTTP status of the response.
     pub status: StatusCode,
     /// Path of the value that failed to decode, such as `entities[3].createDate`; `.` for
     /// the whole body.
     pub path: String,
     /// The response body exactly as received, so that no data is lost.
     pub body: Bytes,
+    /// The JSON error, with its line and column in the body.
     pub source: serde_json::Error,
 }
 

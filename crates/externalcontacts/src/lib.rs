@@ -66,6 +66,7 @@ pub use crate::region::{Region, UnknownRegion};
 pub use crate::request::ApiResponse;
 pub(crate) use crate::request::OperationInfo;
 pub use crate::retry::RetryConfig;
+pub use reqwest::StatusCode;
 
 /// Compiles the README's Rust examples as doctests.
 #[cfg(doctest)]

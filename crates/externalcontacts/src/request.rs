@@ -157,7 +157,9 @@ impl RawResponse {
 pub struct ApiResponse<T> {
     /// The decoded body.
     pub value: T,
+    /// The HTTP status of the response.
     pub status: StatusCode,
+    /// The response headers.
     pub headers: HeaderMap,
 }
 

@@ -491,3 +491,28 @@ fn builder_requires_access_token() {
 
     assert!(err.to_string().contains("no credentials"), "{err}");
 }
+
+#[tokio::test]
+async fn refused_connection_names_the_cause() {
+    // Nothing listens on port 1 of the loopback address.
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .access_token(TOKEN)
+        .retry(externalcontacts::RetryConfig::disabled())
+        .build()
+        .expect("a loopback base URL is valid");
+
+    let err = client
+        .get_externalcontacts_contact("c-1")
+        .send()
+        .await
+        .expect_err("refused");
+
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("the request could not be completed ("),
+        "{message}"
+    );
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+}

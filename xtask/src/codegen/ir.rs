@@ -253,6 +253,16 @@ impl Operation {
         self.params.iter().filter(|param| !param.required)
     }
 
+    /// The summary for one table cell: no trailing period, `|` escaped.
+    pub fn summary_text(&self) -> String {
+        let summary = self.summary.as_deref().unwrap_or(&self.operation_id);
+        summary
+            .trim()
+            .trim_end_matches('.')
+            .replace('|', "\\|")
+            .replace('\n', " ")
+    }
+
     /// Whether sending the request twice has the effect of sending it once: true for GET,
     /// HEAD, PUT, DELETE and OPTIONS, and for POST operations whose required permissions
     /// all end in `:view`, which only read (bulk fetches, lookups).
@@ -424,6 +434,18 @@ impl SuccessResponse {
             ResponseKind::Empty => "()".to_owned(),
             ResponseKind::Json => RustType::Json.to_string(),
             ResponseKind::Typed(ty) => ty.to_string(),
+        }
+    }
+
+    /// First line of the `send` docs.
+    pub fn send_summary(&self) -> String {
+        match &self.kind {
+            ResponseKind::Empty => format!("Sends the request; the `{}` response has no body.", self.status),
+            ResponseKind::Json => format!(
+                "Sends the request and returns the `{}` response's JSON, or `Value::Null` when it has no body.",
+                self.status
+            ),
+            ResponseKind::Typed(_) => format!("Sends the request and decodes the `{}` response.", self.status),
         }
     }
 

@@ -24,6 +24,14 @@ pub fn load_spec(path: &Path) -> Result<OpenAPI, SpecError> {
 
 /// Parses spec text; `path` is only used in error messages.
 pub fn parse_spec(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
+    if text.trim().is_empty() {
+        return Err(SpecError {
+            file: path.to_owned(),
+            location: SpecLocation::File,
+            message: "the spec is empty".to_owned(),
+            help: "write an OpenAPI 3.0.x document, starting with `openapi: 3.0.3`".to_owned(),
+        });
+    }
     // A syntax check first, so that broken YAML is reported as such and not as a
     // mismatch with the OpenAPI structure.
     if let Err(err) = serde_norway::from_str::<serde_norway::Value>(text) {

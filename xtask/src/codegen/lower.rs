@@ -25,6 +25,9 @@ const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 /// Name of the enum variant that keeps wire values the spec does not list.
 const FALLBACK_VARIANT: &str = "Unrecognized";
 
+/// The `type` values of OpenAPI 3.0.
+const KNOWN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object"];
+
 /// Type names the generated code uses unqualified, which models must not shadow.
 const RESERVED_TYPE_NAMES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
 
@@ -322,6 +325,15 @@ impl<'a> Lowering<'a> {
             SchemaKind::AnyOf { .. } => Err(unsupported(pointer, "anyOf")),
             SchemaKind::Not { .. } => Err(unsupported(pointer, "not")),
             SchemaKind::Any(any) if is_empty_any(any) => Ok(RustType::Json),
+            SchemaKind::Any(openapiv3::AnySchema { typ: Some(typ), .. })
+                if !KNOWN_TYPES.contains(&typ.as_str()) =>
+            {
+                Err(SpecError::at(
+                    &pointer.push("type"),
+                    format!("unknown type `{typ}`"),
+                    format!("use one of {}", KNOWN_TYPES.join(", ")),
+                ))
+            }
             SchemaKind::Any(_) => Err(SpecError::at(
                 pointer,
                 "unsupported schema: its keywords do not form one OpenAPI type \

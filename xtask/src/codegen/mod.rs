@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-pub use self::write::Changes;
 use self::write::Tree;
+pub use self::write::{count_files, Changes};
 
 /// Folders of the generated crate that hold only generated files.
 const OWNED_DIRS: &[&str] = &["src/models", "src/operations"];
@@ -31,6 +31,8 @@ pub struct Config {
     pub out_dir: PathBuf,
     /// How the spec is named in generated headers; must not depend on the machine.
     pub spec_label: String,
+    /// How messages name `out_dir`, such as `crates/externalcontacts`.
+    pub out_label: PathBuf,
     /// The command a maintainer runs to regenerate, for messages.
     pub command: String,
 }
@@ -42,6 +44,7 @@ impl Config {
             spec: workspace.join("spec/externalcontacts.yaml"),
             out_dir: workspace.join("crates/externalcontacts"),
             spec_label: "spec/externalcontacts.yaml".to_owned(),
+            out_label: PathBuf::from("crates/externalcontacts"),
             command: "cargo xtask codegen".to_owned(),
         }
     }
@@ -51,17 +54,22 @@ impl Config {
 #[derive(Debug)]
 pub struct StaleFiles {
     pub changes: Changes,
+    /// How messages name the crate folder.
+    pub out_label: PathBuf,
     pub command: String,
 }
 
 impl fmt::Display for StaleFiles {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
+        let count = self.changes.count();
+        let verb = if count == 1 { "is" } else { "are" };
+        writeln!(f, "{} {verb} out of date:", count_files(count))?;
+        write!(
             f,
-            "{} generated files are out of date:",
-            self.changes.count()
+            "{}",
+            self.changes
+                .list(&self.out_label, ["stale", "missing", "extra"])
         )?;
-        write!(f, "{}", self.changes)?;
         write!(f, "run `{}` and commit the result", self.command)
     }
 }
@@ -96,6 +104,7 @@ pub fn check(config: &Config) -> Result<()> {
     } else {
         Err(StaleFiles {
             changes,
+            out_label: config.out_label.clone(),
             command: config.command.clone(),
         }
         .into())

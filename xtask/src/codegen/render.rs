@@ -127,6 +127,15 @@ pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> 
     Ok(files)
 }
 
+impl OperationsModule<'_> {
+    /// Operations in path order, so that the module's table groups them by resource.
+    fn operations_by_path(&self) -> Vec<&Operation> {
+        let mut operations: Vec<&Operation> = self.operations.iter().collect();
+        operations.sort_by(|a, b| (&a.path, &a.http_method).cmp(&(&b.path, &b.http_method)));
+        operations
+    }
+}
+
 fn imports(used: BTreeSet<String>, defined: BTreeSet<String>) -> Vec<String> {
     used.difference(&defined).cloned().collect()
 }

@@ -1,7 +1,6 @@
 //! Compares the rendered tree with the files on disk and writes or reports the difference.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,19 +38,26 @@ impl Changes {
     }
 }
 
-impl fmt::Display for Changes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let groups = [
-            ("stale", &self.stale),
-            ("missing", &self.missing),
-            ("extra", &self.extra),
-        ];
-        for (kind, paths) in groups {
+impl Changes {
+    /// Lists the changed files, one indented line each, as `label: prefix/path`. The labels
+    /// name the stale, missing and extra files in that order.
+    pub fn list(&self, prefix: &Path, labels: [&str; 3]) -> String {
+        let groups = [&self.stale, &self.missing, &self.extra];
+        let mut text = String::new();
+        for (label, paths) in labels.into_iter().zip(groups) {
             for path in paths {
-                writeln!(f, "  {kind}: {}", path.display())?;
+                text.push_str(&format!("  {label}: {}\n", prefix.join(path).display()));
             }
         }
-        Ok(())
+        text
+    }
+}
+
+/// Returns "1 generated file" or "N generated files".
+pub fn count_files(count: usize) -> String {
+    match count {
+        1 => "1 generated file".to_owned(),
+        count => format!("{count} generated files"),
     }
 }
 

@@ -35,7 +35,7 @@ impl DeleteExternalcontactsOrganizationRequest {
         self
     }
 
-    /// Sends the request and decodes the `200` response.
+    /// Sends the request and returns the `200` response's JSON, or `Value::Null` when it has no body.
     ///
     /// # Errors
     ///

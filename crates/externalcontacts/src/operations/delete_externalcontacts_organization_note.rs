@@ -41,7 +41,7 @@ impl DeleteExternalcontactsOrganizationNoteRequest {
         self
     }
 
-    /// Sends the request and decodes the `200` response.
+    /// Sends the request and returns the `200` response's JSON, or `Value::Null` when it has no body.
     ///
     /// # Errors
     ///

@@ -35,7 +35,7 @@ impl DeleteExternalcontactsOrganizationTrustorRequest {
         self
     }
 
-    /// Sends the request and decodes the `204` response.
+    /// Sends the request; the `204` response has no body.
     ///
     /// # Errors
     ///

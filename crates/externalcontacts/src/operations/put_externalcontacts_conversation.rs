@@ -42,7 +42,7 @@ impl PutExternalcontactsConversationRequest {
         self
     }
 
-    /// Sends the request and decodes the `204` response.
+    /// Sends the request; the `204` response has no body.
     ///
     /// # Errors
     ///
