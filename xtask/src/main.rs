@@ -33,6 +33,9 @@ enum Task {
         /// Crate folder to write into, instead of crates/externalcontacts.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Print the generator's decisions, such as listings that get no stream.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Run every check: formatting, generated-code freshness, clippy, docs and all tests.
     Test,
@@ -41,7 +44,12 @@ enum Task {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
-        Task::Codegen { check, spec, out } => run_codegen(check, spec, out),
+        Task::Codegen {
+            check,
+            spec,
+            out,
+            verbose,
+        } => run_codegen(check, spec, out, verbose),
         Task::Test => test::run(&workspace_root()),
     };
     match result {
@@ -53,9 +61,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> anyhow::Result<()> {
+fn run_codegen(
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    verbose: bool,
+) -> anyhow::Result<()> {
     let root = workspace_root();
     let mut config = codegen::Config::external_contacts(&root);
+    config.verbose = verbose;
     let mut command = vec!["cargo xtask codegen".to_owned()];
     if let Some(spec) = spec {
         command.push(format!("--spec {}", spec.display()));

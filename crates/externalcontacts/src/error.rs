@@ -26,6 +26,11 @@ pub enum Error {
     InvalidRequest(String),
     /// The client configuration is invalid.
     InvalidConfig(String),
+    /// A page request of a stream failed; the error says which page and why.
+    Page(Box<PageError>),
+    /// A listing stream cannot go on: it reached the record limit of page-number listings,
+    /// or the server repeated a cursor.
+    Pagination(PaginationError),
 }
 
 impl Error {
@@ -44,10 +49,20 @@ impl Error {
             Error::Api(err) => Some(err.status),
             Error::Auth(err) => err.status,
             Error::Decode(err) => Some(err.status),
+            Error::Page(err) => err.source.status(),
             Error::Timeout(_)
             | Error::Transport(_)
             | Error::InvalidRequest(_)
-            | Error::InvalidConfig(_) => None,
+            | Error::InvalidConfig(_)
+            | Error::Pagination(_) => None,
+        }
+    }
+
+    /// The error itself, or for a failed page request the error of that request.
+    fn cause(&self) -> &Error {
+        match self {
+            Error::Page(err) => err.source.cause(),
+            other => other,
         }
     }
 
@@ -59,12 +74,12 @@ impl Error {
     /// Whether the server answered 429 Too Many Requests, after the retries the client's
     /// [`RetryConfig`](crate::RetryConfig) allows.
     pub fn is_rate_limited(&self) -> bool {
-        matches!(self, Error::Api(err) if err.status == StatusCode::TOO_MANY_REQUESTS)
+        matches!(self.cause(), Error::Api(err) if err.status == StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// The `ININ-Correlation-Id` of the response, which Genesys Cloud support asks for.
     pub fn correlation_id(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Error::Api(err) => err.correlation_id.as_deref(),
             Error::Auth(err) => err.correlation_id.as_deref(),
             _ => None,
@@ -73,7 +88,7 @@ impl Error {
 
     /// The wait the server asked for with `Retry-After`.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
+        match self.cause() {
             Error::Api(err) => err.retry_after,
             _ => None,
         }
@@ -96,6 +111,8 @@ impl fmt::Display for Error {
             Error::Decode(err) => err.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::InvalidConfig(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Page(err) => err.fmt(f),
+            Error::Pagination(err) => err.fmt(f),
         }
     }
 }
@@ -103,11 +120,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Api(_) | Error::Auth(_) | Error::InvalidRequest(_) | Error::InvalidConfig(_) => {
-                None
-            }
+            Error::Api(_)
+            | Error::Auth(_)
+            | Error::InvalidRequest(_)
+            | Error::InvalidConfig(_)
+            | Error::Pagination(_) => None,
             Error::Timeout(err) | Error::Transport(err) => Some(err),
             Error::Decode(err) => Some(&err.source),
+            Error::Page(err) => Some(&err.source),
         }
     }
 }
@@ -238,3 +258,82 @@ impl std::error::Error for DecodeError {
         Some(&self.source)
     }
 }
+
+/// A failed page request of a listing stream.
+#[derive(Debug)]
+pub struct PageError {
+    /// The listing operation, as its `operationId`.
+    pub operation: &'static str,
+    /// Which page failed, such as "page 3" or "the page after cursor `abc`".
+    pub position: String,
+    /// The error of that request.
+    pub source: Error,
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed on {}: {}",
+            self.operation, self.position, self.source
+        )
+    }
+}
+
+impl std::error::Error for PageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Why a listing stream stopped before the listing's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The next page lies past the first 1,000 records, which is all a page-number listing
+    /// returns.
+    PageLimit {
+        /// The listing operation, as its `operationId`.
+        operation: &'static str,
+        /// The page that was not requested.
+        page: i32,
+        /// The page size of the stream's requests.
+        page_size: i32,
+        /// The operation that lists every record, when the API has one.
+        scan_hint: Option<&'static str>,
+    },
+    /// The server sent a cursor it had sent before, so following it would loop.
+    RepeatedCursor {
+        /// The listing operation, as its `operationId`.
+        operation: &'static str,
+        /// The repeated cursor.
+        cursor: String,
+    },
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationError::PageLimit {
+                operation,
+                page,
+                page_size,
+                scan_hint,
+            } => {
+                write!(
+                    f,
+                    "{operation} returns only the first 1000 records, so page {page} of size {page_size} was not requested"
+                )?;
+                match scan_hint {
+                    Some(scan) => write!(f, "; use {scan} to list every record"),
+                    None => Ok(()),
+                }
+            }
+            PaginationError::RepeatedCursor { operation, cursor } => {
+                write!(f, "{operation} returned the cursor `{cursor}` a second time; stopping instead of looping")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PaginationError {}

@@ -23,6 +23,34 @@
 //! # }
 //! ```
 //!
+//! # Listing everything
+//!
+//! Listing operations have `pages()`, `into_stream()` and `collect_all(max_items)`, which
+//! request one page at a time as the stream is read. Page-number listings return only their
+//! first 1,000 records, so for a full export use the `scan` operations, which page by cursor:
+//!
+//! ```no_run
+//! # async fn run(client: externalcontacts::Client) -> Result<(), externalcontacts::Error> {
+//! use futures::StreamExt;
+//!
+//! // Every contact of the organization, 200 per request.
+//! let mut contacts = client.get_externalcontacts_scan_contacts().limit(200).into_stream();
+//! while let Some(contact) = contacts.next().await {
+//!     let contact = contact?;
+//!     println!("{:?} {:?}", contact.id, contact.last_name);
+//! }
+//!
+//! // Every note of one contact, as a Vec of at most 5,000 notes.
+//! let notes = client
+//!     .get_externalcontacts_contact_notes("3ab2c1d0-0000-4000-8000-000000000000")
+//!     .page_size(100)
+//!     .collect_all(5_000)
+//!     .await?;
+//! println!("{} notes", notes.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Crate layout
 //!
 //! - [`Client`]: one method per API operation, named after its `operationId` in snake case.
@@ -48,6 +76,7 @@ mod auth;
 mod client;
 mod date_time;
 mod error;
+mod pagination;
 mod param;
 mod region;
 mod request;
@@ -60,7 +89,8 @@ pub mod operations;
 
 pub use crate::auth::{BoxFuture, ClientCredentials, StaticToken, TokenProvider};
 pub use crate::client::{Client, ClientBuilder};
-pub use crate::error::{ApiError, AuthError, DecodeError, Error};
+pub use crate::error::{ApiError, AuthError, DecodeError, Error, PageError, PaginationError};
+pub use crate::pagination::MAX_PAGE_NUMBER_RECORDS;
 pub(crate) use crate::param::ParamValue;
 pub use crate::region::{Region, UnknownRegion};
 pub use crate::request::ApiResponse;

@@ -16,6 +16,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The schema every documented error response uses, when they all use the same one.
     pub error_model: Option<String>,
+    /// Decisions worth telling a maintainer, printed by `codegen --verbose`.
+    pub notes: Vec<String>,
 }
 
 /// A named type generated from `components/schemas`, with the enums declared inline in it.
@@ -242,6 +244,61 @@ pub struct Operation {
     pub response: SuccessResponse,
     /// Enums declared inline in parameters, named `<RequestType minus Request><Param>`.
     pub inline_enums: Vec<EnumModel>,
+    /// How to fetch every page, when the operation is a recognised listing.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a listing operation is paged, found from its parameters and response schema.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub kind: PaginationKind,
+    /// The listing (page) type.
+    pub page: String,
+    /// Rust name of the page's `entities` field.
+    pub entities_field: String,
+    /// The type of one entry of `entities`.
+    pub item: RustType,
+}
+
+/// The paging shapes, with the Rust names of the parameters and fields each one uses.
+#[derive(Debug, Clone)]
+pub enum PaginationKind {
+    /// `pageNumber` and `pageSize` parameters, `pageCount` in the page.
+    PageNumber {
+        page_number_param: String,
+        page_size_param: String,
+        page_count_field: String,
+        default_page_size: i64,
+        /// The cursor operation that lists the same items without the record limit, as
+        /// `(client method name, "METHOD /path")`.
+        scan: Option<(String, String)>,
+    },
+    /// A `cursor` parameter, `cursors.after` in the page.
+    Cursor {
+        cursor_param: String,
+        cursors_field: String,
+        after_field: String,
+    },
+    /// An `after` parameter, `nextUri` (which carries the next `after`) in the page.
+    After {
+        after_param: String,
+        next_uri_field: String,
+    },
+}
+
+impl PaginationKind {
+    /// The scan alternative as a Rust `Option<&str>` expression, for error messages.
+    pub fn scan_hint(&self) -> String {
+        match self {
+            PaginationKind::PageNumber {
+                scan: Some((method, endpoint)),
+                ..
+            } => {
+                format!("Some({:?})", format!("`Client::{method}` ({endpoint})"))
+            }
+            _ => "None".to_owned(),
+        }
+    }
 }
 
 impl Operation {
@@ -363,6 +420,8 @@ pub struct Param {
     pub ty: RustType,
     /// Set for array parameters.
     pub array_style: Option<ArrayStyle>,
+    /// The spec's `default`, which the server applies when the parameter is absent.
+    pub default: Option<serde_json::Value>,
     pub docs: Vec<String>,
 }
 

@@ -18,6 +18,7 @@ use super::ir::{
     ParamLocation, PathSegment, Permissions, ResponseKind, RustType, SuccessResponse,
 };
 use super::names::{pascal_case, snake_case, NameScope};
+use super::pagination::detect_pagination;
 use super::recursion::boxed_fields;
 
 const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
@@ -35,8 +36,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &["Box", "Option", "Result", "String", "Vec
 pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
     let mut lowering = Lowering::new(spec);
     let mut models = lowering.lower_models()?;
-    let operations = lowering.lower_operations()?;
+    let mut operations = lowering.lower_operations()?;
     let error_model = lowering.common_error_model();
+    let notes = detect_pagination(&models, &mut operations);
 
     let boxed = boxed_fields(&models);
     for model in &mut models {
@@ -51,6 +53,7 @@ pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
         models,
         operations,
         error_model,
+        notes,
     })
 }
 
@@ -478,6 +481,7 @@ impl<'a> Lowering<'a> {
             body,
             response,
             inline_enums,
+            pagination: None,
         })
     }
 
@@ -577,6 +581,10 @@ impl<'a> Lowering<'a> {
             .as_deref()
             .map(doc_lines)
             .unwrap_or_default();
+        let default = match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.default.clone(),
+            ReferenceOr::Reference { .. } => None,
+        };
         if let ReferenceOr::Item(schema) = schema {
             if let Some(default) = &schema.schema_data.default {
                 docs = join_paragraphs([
@@ -592,6 +600,7 @@ impl<'a> Lowering<'a> {
             required,
             ty,
             array_style,
+            default,
             docs,
         }))
     }
@@ -966,6 +975,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::codegen::ir::PaginationKind;
     use crate::codegen::load::parse_spec;
 
     fn lower_yaml(yaml: &str) -> Api {
@@ -1107,5 +1117,77 @@ mod tests {
             !field.in_constructor(),
             "read-only fields are not constructor arguments"
         );
+    }
+
+    const LISTING_SPEC: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: getThings
+      parameters:
+        - {name: pageNumber, in: query, schema: {type: integer, format: int32}}
+        - {name: pageSize, in: query, schema: {type: integer, format: int32, default: 50}}
+        - {name: cursor, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: a page
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ThingListing'}
+components:
+  schemas:
+    Cursors:
+      type: object
+      properties:
+        after: {type: string}
+    Thing:
+      type: object
+      properties:
+        id: {type: string}
+    ThingListing:
+      type: object
+      properties:
+        entities: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+        pageCount: {type: integer, format: int32}
+        cursors: {$ref: '#/components/schemas/Cursors'}
+";
+
+    #[test]
+    fn ambiguous_paging_gets_no_stream() {
+        let api = lower_yaml(LISTING_SPEC);
+
+        assert!(api.operations[0].pagination.is_none());
+        assert_eq!(
+            api.notes,
+            ["getThings: no stream, because its parameters match more than one paging shape"]
+        );
+    }
+
+    #[test]
+    fn page_number_paging_is_detected() {
+        let spec = LISTING_SPEC.replace(
+            "        - {name: cursor, in: query, schema: {type: string}}\n",
+            "",
+        );
+
+        let api = lower_yaml(&spec);
+
+        let pagination = api.operations[0]
+            .pagination
+            .as_ref()
+            .expect("a page-number listing");
+        assert_eq!(pagination.item, RustType::Named("Thing".to_owned()));
+        let PaginationKind::PageNumber {
+            default_page_size,
+            page_count_field,
+            ..
+        } = &pagination.kind
+        else {
+            panic!("expected page-number paging, got {:?}", pagination.kind);
+        };
+        assert_eq!(*default_page_size, 50);
+        assert_eq!(page_count_field, "page_count");
+        assert!(api.notes.is_empty());
     }
 }

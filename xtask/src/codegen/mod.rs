@@ -6,6 +6,7 @@ mod ir;
 mod load;
 mod lower;
 mod names;
+mod pagination;
 mod recursion;
 mod render;
 mod samples;
@@ -35,6 +36,8 @@ pub struct Config {
     pub out_label: PathBuf,
     /// The command a maintainer runs to regenerate, for messages.
     pub command: String,
+    /// Print the generator's notes (such as listings that get no stream) to stderr.
+    pub verbose: bool,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             spec_label: "spec/externalcontacts.yaml".to_owned(),
             out_label: PathBuf::from("crates/externalcontacts"),
             command: "cargo xtask codegen".to_owned(),
+            verbose: false,
         }
     }
 }
@@ -80,6 +84,11 @@ impl std::error::Error for StaleFiles {}
 fn render_tree(config: &Config) -> Result<Tree> {
     let spec = load::load_spec(&config.spec)?;
     let api = lower::lower(&spec).map_err(|err| err.in_file(&config.spec))?;
+    if config.verbose {
+        for note in &api.notes {
+            eprintln!("note: {note}");
+        }
+    }
     let files = render::render(&api, &config.spec_label)?;
     Ok(Tree {
         root: config.out_dir.clone(),

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use askama::Template;
 
-use super::ir::{Api, EnumModel, Model, ModelKind, Operation, PathSegment, ResponseKind};
+use super::ir::{
+    Api, EnumModel, Model, ModelKind, Operation, PaginationKind, PathSegment, ResponseKind,
+};
 use super::samples::Samples;
 
 #[derive(Template)]
@@ -170,6 +172,9 @@ fn operation_types(op: &Operation) -> BTreeSet<String> {
     }
     if let ResponseKind::Typed(ty) = &op.response.kind {
         ty.collect_named(&mut names);
+    }
+    if let Some(pagination) = &op.pagination {
+        pagination.item.collect_named(&mut names);
     }
     names
 }
