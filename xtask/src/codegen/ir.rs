@@ -114,7 +114,7 @@ impl Field {
         }
     }
 
-    /// The declared Rust type of the field.
+    /// Returns the declared Rust type of the field.
     pub fn declared_type(&self) -> String {
         if self.boxed {
             format!("Option<Box<{}>>", self.ty)
@@ -130,7 +130,7 @@ pub struct EnumModel {
     pub name: String,
     pub docs: Vec<String>,
     pub variants: Vec<EnumVariant>,
-    /// Name of the variant that holds wire values the spec does not list.
+    /// Name of the variant that keeps wire values the spec does not list.
     pub fallback_variant: String,
 }
 
@@ -248,7 +248,7 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
 }
 
-/// How a listing operation is paged, found from its parameters and response schema.
+/// Paging scheme of a listing operation, found from its parameters and response schema.
 #[derive(Debug, Clone)]
 pub struct Pagination {
     pub kind: PaginationKind,
@@ -287,7 +287,7 @@ pub enum PaginationKind {
 }
 
 impl PaginationKind {
-    /// The scan alternative as a Rust `Option<&str>` expression, for error messages.
+    /// Returns the scan alternative as a Rust `Option<&str>` expression, for error messages.
     pub fn scan_hint(&self) -> String {
         match self {
             PaginationKind::PageNumber {
@@ -310,7 +310,7 @@ impl Operation {
         self.params.iter().filter(|param| !param.required)
     }
 
-    /// The summary for one table cell: no trailing period, `|` escaped.
+    /// Returns the summary for one table cell, without a trailing period and with `|` escaped.
     pub fn summary_text(&self) -> String {
         let summary = self.summary.as_deref().unwrap_or(&self.operation_id);
         summary

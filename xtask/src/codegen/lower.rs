@@ -785,7 +785,7 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// Whether a parameter of this type can be written as text in a URL or header.
+/// Checks that a parameter of this type can be written as text in a URL or header.
 fn is_simple_param_type(ty: &RustType, lowering: &Lowering<'_>) -> bool {
     match ty {
         RustType::String
@@ -949,7 +949,7 @@ fn is_string_enum(schema: &ReferenceOr<Schema>) -> bool {
     )
 }
 
-/// A schema with no keywords at all, which accepts any JSON value.
+/// Checks for a schema with no keywords at all, which accepts any JSON value.
 fn is_any_schema(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if is_empty_any(any))
 }
@@ -1100,7 +1100,7 @@ mod tests {
     }
 
     #[test]
-    fn single_all_of_with_read_only_is_the_referenced_type() {
+    fn read_only_all_of_is_referenced_type() {
         let yaml = format!(
             "{HEADER}components:\n  schemas:\n    Ref:\n      type: object\n      properties:\n        \
              id: {{type: string}}\n    Holder:\n      type: object\n      required: [ref]\n      properties:\n        \

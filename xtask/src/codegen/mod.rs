@@ -23,16 +23,16 @@ pub use self::write::{count_files, Changes};
 /// Folders of the generated crate that hold only generated files.
 const OWNED_DIRS: &[&str] = &["src/models", "src/operations"];
 
-/// What to generate, and where.
+/// Input spec, output folder and message settings of one generation.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The OpenAPI 3.0 spec to read.
     pub spec: PathBuf,
     /// Root of the crate to generate into (the folder with its `Cargo.toml`).
     pub out_dir: PathBuf,
-    /// How the spec is named in generated headers; must not depend on the machine.
+    /// Name of the spec in generated headers, which must not depend on the machine.
     pub spec_label: String,
-    /// How messages name `out_dir`, such as `crates/externalcontacts`.
+    /// Name of `out_dir` in messages, such as `crates/externalcontacts`.
     pub out_label: PathBuf,
     /// The command a maintainer runs to regenerate, for messages.
     pub command: String,
@@ -41,7 +41,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// The External Contacts job: the workspace's spec into `crates/externalcontacts`.
+    /// Returns the External Contacts job: the workspace's spec into `crates/externalcontacts`.
     pub fn external_contacts(workspace: &Path) -> Self {
         Config {
             spec: workspace.join("spec/externalcontacts.yaml"),
@@ -58,7 +58,7 @@ impl Config {
 #[derive(Debug)]
 pub struct StaleFiles {
     pub changes: Changes,
-    /// How messages name the crate folder.
+    /// Name of the crate folder in messages.
     pub out_label: PathBuf,
     pub command: String,
 }

@@ -122,7 +122,7 @@ fn link_scan_alternatives(operations: &mut [Operation]) {
     }
 }
 
-/// The page's `entities` field and the type of its entries.
+/// Finds the page's `entities` field and the type of its entries.
 fn entities_item(fields: &[Field]) -> Option<(&Field, &RustType)> {
     let entities = field(fields, "entities")?;
     match &entities.ty {
@@ -135,7 +135,7 @@ fn field<'a>(fields: &'a [Field], wire_name: &str) -> Option<&'a Field> {
     fields.iter().find(|field| field.wire_name == wire_name)
 }
 
-/// The page's `cursors` field and, inside it, the string `after` field.
+/// Finds the page's `cursors` field and, inside it, the string `after` field.
 fn cursors_after<'a>(
     fields: &'a [Field],
     structs: &BTreeMap<&str, &'a [Field]>,

@@ -35,7 +35,7 @@ impl GetExternalcontactsContactsSchemasRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, and the other
+    /// [`Error::Api`] when the server responds with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<DataSchemaListing, Error> {
         self.send_with_response().await.map(ApiResponse::into_value)

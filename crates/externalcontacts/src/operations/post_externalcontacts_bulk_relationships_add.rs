@@ -40,7 +40,7 @@ impl PostExternalcontactsBulkRelationshipsAddRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, and the other
+    /// [`Error::Api`] when the server responds with an error status, and the other
     /// [`Error`] variants when the request cannot be sent or the response cannot be read.
     pub async fn send(self) -> Result<BulkRelationshipsResponse, Error> {
         self.send_with_response().await.map(ApiResponse::into_value)
