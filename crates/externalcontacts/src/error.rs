@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with a status outside 2XX (other than a 401 that a new token did
+    /// The server responded with a status outside 2XX (other than a 401 that a new token did
     /// not fix, which is [`Error::Auth`]).
     Api(ApiError),
     /// No access token could be obtained, or the API rejected it.
@@ -20,13 +20,13 @@ pub enum Error {
     /// The request could not be sent or the response could not be received: a connection,
     /// TLS or protocol failure.
     Transport(reqwest::Error),
-    /// The server answered with success, but the body does not match the expected type.
+    /// The server responded with success, but the body does not match the expected type.
     Decode(DecodeError),
     /// A request argument cannot be sent, found before anything was sent.
     InvalidRequest(String),
     /// The client configuration is invalid.
     InvalidConfig(String),
-    /// A page request of a stream failed; the error says which page and why.
+    /// A page request of a stream failed; the error names the page and the cause.
     Page(Box<PageError>),
     /// A listing stream cannot go on: it reached the record limit of page-number listings,
     /// or the server repeated a cursor.
@@ -66,18 +66,18 @@ impl Error {
         }
     }
 
-    /// Whether the server answered 404 Not Found.
+    /// Whether the server responded 404 Not Found.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the server answered 429 Too Many Requests, after the retries the client's
+    /// Whether the server responded 429 Too Many Requests, after the retries the client's
     /// [`RetryConfig`](crate::RetryConfig) allows.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self.cause(), Error::Api(err) if err.status == StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// The `ININ-Correlation-Id` of the response, which Genesys Cloud support asks for.
+    /// The `ININ-Correlation-Id` of the response, which Genesys Cloud support requests when investigating.
     pub fn correlation_id(&self) -> Option<&str> {
         match self.cause() {
             Error::Api(err) => err.correlation_id.as_deref(),
@@ -173,7 +173,7 @@ pub struct ApiError {
     /// The HTTP status, such as [`StatusCode::NOT_FOUND`]; it also compares with numbers
     /// (`err.status == 404`).
     pub status: StatusCode,
-    /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
+    /// The `ININ-Correlation-Id` header, which Genesys Cloud support requests when investigating.
     pub correlation_id: Option<String>,
     /// The wait the `Retry-After` header asked for.
     pub retry_after: Option<Duration>,

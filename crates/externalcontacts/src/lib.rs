@@ -77,7 +77,7 @@ mod client;
 mod date_time;
 mod error;
 mod pagination;
-mod param;
+pub(crate) mod param;
 mod region;
 mod request;
 mod retry;

@@ -1,5 +1,19 @@
 //! Text forms of path, query and header parameter values.
 
+use crate::Error;
+
+/// Returns the text of a path parameter, rejecting values that would change the path: an
+/// empty value, `.` and `..` (URL normalization drops or resolves the last two).
+pub(crate) fn path_segment(name: &str, value: &impl ParamValue) -> Result<String, Error> {
+    let text = value.param_value();
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(Error::InvalidRequest(format!(
+            "the path parameter `{name}` is `{text}`, which would change the request path; pass an id"
+        )));
+    }
+    Ok(text)
+}
+
 /// A value that can be written into a URL path segment, a query string or a header.
 ///
 /// Generated enums implement it with their wire value.
@@ -54,6 +68,20 @@ mod tests {
         let value = chrono::DateTime::parse_from_rfc3339("2022-10-21T14:34:56+02:00").unwrap();
         let value = value.with_timezone(&chrono::Utc);
         assert_eq!(value.param_value(), "2022-10-21T12:34:56.000Z");
+    }
+
+    #[test]
+    fn path_segment_rejects_path_changing_values() {
+        for value in ["", ".", ".."] {
+            let err = path_segment("contact_id", &value.to_owned()).expect_err(value);
+            assert!(err.to_string().contains("`contact_id`"), "{err}");
+        }
+        assert_eq!(
+            path_segment("contact_id", &"...".to_owned())
+                .ok()
+                .as_deref(),
+            Some("...")
+        );
     }
 
     #[test]

@@ -45,6 +45,10 @@ impl ApiRequest {
 
     /// Appends `name=value` once per value: `expand=a&expand=b`.
     pub(crate) fn query_each<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        // `query_pairs_mut` would leave a bare `?` behind for an empty list.
+        if values.is_empty() {
+            return;
+        }
         let mut pairs = self.url.query_pairs_mut();
         for value in values {
             pairs.append_pair(name, &value.param_value());
@@ -57,6 +61,9 @@ impl ApiRequest {
         reason = "generated for array parameters with `explode: false`"
     )]
     pub(crate) fn query_joined<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        if values.is_empty() {
+            return;
+        }
         let joined: Vec<String> = values.iter().map(ParamValue::param_value).collect();
         self.url
             .query_pairs_mut()
@@ -72,7 +79,7 @@ impl ApiRequest {
         let text = value.param_value();
         let value = HeaderValue::from_str(&text).map_err(|_| {
             Error::InvalidRequest(format!(
-                "the value of header `{name}` contains characters a header cannot carry (control characters or line breaks)"
+                "the value of header `{name}` contains characters a header cannot carry (only visible ASCII and spaces are allowed)"
             ))
         })?;
         let name = HeaderName::from_bytes(name.as_bytes())
@@ -164,7 +171,7 @@ pub struct ApiResponse<T> {
 }
 
 impl<T> ApiResponse<T> {
-    /// The `ININ-Correlation-Id` header, which Genesys Cloud support asks for.
+    /// The `ININ-Correlation-Id` header, which Genesys Cloud support requests when investigating.
     pub fn correlation_id(&self) -> Option<&str> {
         self.headers
             .get(crate::client::CORRELATION_ID)

@@ -93,7 +93,7 @@ impl RetryConfig {
             return None;
         }
         let wait = retry_after.unwrap_or_else(|| self.backoff(attempts));
-        if wait > self.max_wait || waited + wait > self.budget {
+        if wait > self.max_wait || waited.saturating_add(wait) > self.budget {
             return None;
         }
         Some(wait)

@@ -175,9 +175,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -193,9 +195,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -384,25 +393,43 @@ mod round_trip {
           }
         ],
         "externalOrganization": {
+          "address": {},
           "companyType": "text",
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
           "employeeCount": 8589934592,
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "externalSystemUrl": "text",
+          "faxNumber": {},
           "id": "text",
           "industry": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "phoneNumber": {},
           "primaryContactId": "text",
           "revenue": 8589934592,
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "tags": [
             "text"
           ],
-          "tickers": [],
+          "tickers": [
+            {
+              "exchange": "text",
+              "symbol": "text"
+            }
+          ],
+          "trustor": {
+            "enabled": true
+          },
+          "twitterId": {},
           "websites": [
             "text"
           ]
@@ -410,7 +437,9 @@ mod round_trip {
         "externalSystemUrl": "text",
         "facebookId": {
           "displayName": "text",
-          "ids": []
+          "ids": [
+            {}
+          ]
         },
         "firstName": "text",
         "homePhone": {
@@ -425,9 +454,15 @@ mod round_trip {
         "lastName": "text",
         "lineId": {
           "displayName": "text",
-          "ids": []
+          "ids": [
+            {}
+          ]
         },
-        "mergeOperation": {},
+        "mergeOperation": {
+          "resultingContact": {},
+          "sourceContact": {},
+          "targetContact": {}
+        },
         "mergeSet": [
           {
             "id": "text",
@@ -451,9 +486,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -470,7 +507,8 @@ mod round_trip {
         },
         "type": "Ephemeral",
         "whatsAppId": {
-          "displayName": "text"
+          "displayName": "text",
+          "phoneNumber": {}
         },
         "workEmail": "text",
         "workPhone": {
@@ -492,26 +530,48 @@ mod round_trip {
           }
         ],
         "entity": {
+          "address": {},
+          "canonicalContact": {},
+          "cellPhone": {},
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
+          "externalOrganization": {
+            "name": "text"
+          },
           "externalSystemUrl": "text",
+          "facebookId": {},
           "firstName": "text",
+          "homePhone": {},
           "id": "text",
           "lastName": "text",
-          "mergeSet": [],
+          "lineId": {},
+          "mergeOperation": {},
+          "mergeSet": [
+            {}
+          ],
           "middleName": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "otherEmail": "text",
+          "otherPhone": {},
           "personalEmail": "text",
           "salutation": "text",
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "surveyOptOut": true,
           "title": "text",
+          "twitterId": {},
           "type": "Ephemeral",
-          "workEmail": "text"
+          "whatsAppId": {},
+          "workEmail": "text",
+          "workPhone": {}
         },
         "message": "text",
         "retryable": true,
@@ -686,9 +746,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -704,9 +766,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -965,26 +1034,67 @@ mod round_trip {
       },
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "organization": {
+          "version": 7
+        },
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
-        "skills": [],
+        "routingStatus": {},
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -1058,16 +1168,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -1083,7 +1201,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -1104,7 +1229,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -1114,14 +1241,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -1142,6 +1281,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -1167,32 +1307,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -1205,13 +1384,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -1247,11 +1430,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -1347,9 +1536,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -1365,9 +1556,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -1398,16 +1596,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -1423,7 +1629,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -1444,7 +1657,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -1454,14 +1669,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -1482,6 +1709,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -1507,32 +1735,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -1545,13 +1812,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -1587,11 +1858,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -1650,25 +1927,43 @@ mod round_trip {
           }
         ],
         "externalOrganization": {
+          "address": {},
           "companyType": "text",
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
           "employeeCount": 8589934592,
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "externalSystemUrl": "text",
+          "faxNumber": {},
           "id": "text",
           "industry": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "phoneNumber": {},
           "primaryContactId": "text",
           "revenue": 8589934592,
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "tags": [
             "text"
           ],
-          "tickers": [],
+          "tickers": [
+            {
+              "exchange": "text",
+              "symbol": "text"
+            }
+          ],
+          "trustor": {
+            "enabled": true
+          },
+          "twitterId": {},
           "websites": [
             "text"
           ]
@@ -1676,7 +1971,9 @@ mod round_trip {
         "externalSystemUrl": "text",
         "facebookId": {
           "displayName": "text",
-          "ids": []
+          "ids": [
+            {}
+          ]
         },
         "firstName": "text",
         "homePhone": {
@@ -1691,9 +1988,15 @@ mod round_trip {
         "lastName": "text",
         "lineId": {
           "displayName": "text",
-          "ids": []
+          "ids": [
+            {}
+          ]
         },
-        "mergeOperation": {},
+        "mergeOperation": {
+          "resultingContact": {},
+          "sourceContact": {},
+          "targetContact": {}
+        },
         "mergeSet": [
           {
             "id": "text",
@@ -1717,9 +2020,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -1736,7 +2041,8 @@ mod round_trip {
         },
         "type": "Ephemeral",
         "whatsAppId": {
-          "displayName": "text"
+          "displayName": "text",
+          "phoneNumber": {}
         },
         "workEmail": "text",
         "workPhone": {
@@ -1785,27 +2091,65 @@ mod round_trip {
         "createDate": "2022-10-21T12:34:56.789Z",
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -1904,9 +2248,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -1922,9 +2268,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -1979,25 +2332,43 @@ mod round_trip {
           }
         ],
         "externalOrganization": {
+          "address": {},
           "companyType": "text",
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
           "employeeCount": 8589934592,
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "externalSystemUrl": "text",
+          "faxNumber": {},
           "id": "text",
           "industry": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "phoneNumber": {},
           "primaryContactId": "text",
           "revenue": 8589934592,
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "tags": [
             "text"
           ],
-          "tickers": [],
+          "tickers": [
+            {
+              "exchange": "text",
+              "symbol": "text"
+            }
+          ],
+          "trustor": {
+            "enabled": true
+          },
+          "twitterId": {},
           "websites": [
             "text"
           ]
@@ -2007,27 +2378,65 @@ mod round_trip {
         "selfUri": "text",
         "user": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -2089,16 +2498,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -2114,7 +2531,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -2135,7 +2559,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -2145,14 +2571,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -2173,6 +2611,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -2198,32 +2637,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -2236,13 +2714,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -2278,11 +2760,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -2323,27 +2811,65 @@ mod round_trip {
         "createDate": "2022-10-21T12:34:56.789Z",
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -2372,9 +2898,14 @@ mod round_trip {
         ],
         "entity": {
           "createDate": "2022-10-21T12:34:56.789Z",
+          "createdBy": {
+            "version": 7
+          },
           "entityId": "text",
           "entityType": "contact",
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "id": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "noteText": "text",
@@ -2494,26 +3025,67 @@ mod round_trip {
         },
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "organization": {
+            "version": 7
+          },
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
-          "skills": [],
+          "routingStatus": {},
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -2615,9 +3187,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -2633,9 +3207,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -2659,25 +3240,43 @@ mod round_trip {
           }
         ],
         "entity": {
+          "address": {},
           "companyType": "text",
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
           "employeeCount": 8589934592,
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "externalSystemUrl": "text",
+          "faxNumber": {},
           "id": "text",
           "industry": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "phoneNumber": {},
           "primaryContactId": "text",
           "revenue": 8589934592,
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "tags": [
             "text"
           ],
-          "tickers": [],
+          "tickers": [
+            {
+              "exchange": "text",
+              "symbol": "text"
+            }
+          ],
+          "trustor": {
+            "enabled": true
+          },
+          "twitterId": {},
           "websites": [
             "text"
           ]
@@ -2753,9 +3352,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -2771,9 +3372,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -2804,16 +3412,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -2829,7 +3445,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -2850,7 +3473,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -2860,14 +3485,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -2888,6 +3525,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -2913,32 +3551,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -2951,13 +3628,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -2993,11 +3674,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -3030,25 +3717,43 @@ mod round_trip {
           }
         ],
         "externalOrganization": {
+          "address": {},
           "companyType": "text",
           "createDate": "2022-10-21T12:34:56.789Z",
           "customFields": {
             "key": "value"
           },
           "employeeCount": 8589934592,
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
           "externalSystemUrl": "text",
+          "faxNumber": {},
           "id": "text",
           "industry": "text",
           "modifyDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "phoneNumber": {},
           "primaryContactId": "text",
           "revenue": 8589934592,
+          "schema": {
+            "jsonSchema": {},
+            "version": 7
+          },
           "selfUri": "text",
           "tags": [
             "text"
           ],
-          "tickers": [],
+          "tickers": [
+            {
+              "exchange": "text",
+              "symbol": "text"
+            }
+          ],
+          "trustor": {
+            "enabled": true
+          },
+          "twitterId": {},
           "websites": [
             "text"
           ]
@@ -3058,27 +3763,65 @@ mod round_trip {
         "selfUri": "text",
         "user": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -3094,10 +3837,18 @@ mod round_trip {
           }
         ],
         "entity": {
-          "externalDataSources": [],
+          "externalDataSources": [
+            {}
+          ],
+          "externalOrganization": {
+            "name": "text"
+          },
           "id": "text",
           "relationship": "text",
-          "selfUri": "text"
+          "selfUri": "text",
+          "user": {
+            "version": 7
+          }
         },
         "message": "text",
         "retryable": true,
@@ -3193,9 +3944,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -3211,9 +3964,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -3460,9 +4220,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -3478,9 +4240,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -3664,25 +4433,43 @@ mod round_trip {
         }
       ],
       "externalOrganization": {
+        "address": {},
         "companyType": "text",
         "createDate": "2022-10-21T12:34:56.789Z",
         "customFields": {
           "key": "value"
         },
         "employeeCount": 8589934592,
-        "externalDataSources": [],
+        "externalDataSources": [
+          {}
+        ],
         "externalSystemUrl": "text",
+        "faxNumber": {},
         "id": "text",
         "industry": "text",
         "modifyDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "phoneNumber": {},
         "primaryContactId": "text",
         "revenue": 8589934592,
+        "schema": {
+          "jsonSchema": {},
+          "version": 7
+        },
         "selfUri": "text",
         "tags": [
           "text"
         ],
-        "tickers": [],
+        "tickers": [
+          {
+            "exchange": "text",
+            "symbol": "text"
+          }
+        ],
+        "trustor": {
+          "enabled": true
+        },
+        "twitterId": {},
         "websites": [
           "text"
         ]
@@ -3690,7 +4477,9 @@ mod round_trip {
       "externalSystemUrl": "text",
       "facebookId": {
         "displayName": "text",
-        "ids": []
+        "ids": [
+          {}
+        ]
       },
       "firstName": "text",
       "homePhone": {
@@ -3705,9 +4494,15 @@ mod round_trip {
       "lastName": "text",
       "lineId": {
         "displayName": "text",
-        "ids": []
+        "ids": [
+          {}
+        ]
       },
-      "mergeOperation": {},
+      "mergeOperation": {
+        "resultingContact": {},
+        "sourceContact": {},
+        "targetContact": {}
+      },
       "mergeSet": [
         {
           "id": "text",
@@ -3731,9 +4526,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -3750,7 +4547,8 @@ mod round_trip {
       },
       "type": "Ephemeral",
       "whatsAppId": {
-        "displayName": "text"
+        "displayName": "text",
+        "phoneNumber": {}
       },
       "workEmail": "text",
       "workPhone": {
@@ -3875,26 +4673,67 @@ mod round_trip {
       },
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "organization": {
+          "version": 7
+        },
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
-        "skills": [],
+        "routingStatus": {},
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -4059,26 +4898,67 @@ mod round_trip {
       },
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "organization": {
+          "version": 7
+        },
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
-        "skills": [],
+        "routingStatus": {},
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -4175,9 +5055,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -4193,9 +5075,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -4240,16 +5129,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -4265,7 +5162,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -4286,7 +5190,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -4296,14 +5202,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -4324,6 +5242,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -4349,32 +5268,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -4387,13 +5345,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -4429,11 +5391,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -4497,16 +5465,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -4522,7 +5498,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -4543,7 +5526,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -4553,14 +5538,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -4581,6 +5578,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -4606,32 +5604,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -4644,13 +5681,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -4686,11 +5727,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -4726,27 +5773,65 @@ mod round_trip {
       "createDate": "2022-10-21T12:34:56.789Z",
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -4832,9 +5917,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -4850,9 +5937,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -4883,16 +5977,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -4908,7 +6010,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -4929,7 +6038,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -4939,14 +6050,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -4967,6 +6090,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -4992,32 +6116,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -5030,13 +6193,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -5072,11 +6239,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -5167,9 +6340,11 @@ mod round_trip {
         "appliesTo": [
           "CONTACT"
         ],
+        "createdBy": {},
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "jsonSchema": {},
         "name": "text",
         "selfUri": "text",
         "version": 7
@@ -5185,9 +6360,16 @@ mod round_trip {
         }
       ],
       "trustor": {
+        "authorization": {},
+        "createdBy": {
+          "version": 7
+        },
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "enabled": true,
         "id": "text",
+        "organization": {
+          "version": 7
+        },
         "selfUri": "text"
       },
       "twitterId": {
@@ -5218,16 +6400,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -5243,7 +6433,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -5264,7 +6461,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -5274,14 +6473,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -5302,6 +6513,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -5327,32 +6539,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -5365,13 +6616,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -5407,11 +6662,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -5439,25 +6700,43 @@ mod round_trip {
         }
       ],
       "externalOrganization": {
+        "address": {},
         "companyType": "text",
         "createDate": "2022-10-21T12:34:56.789Z",
         "customFields": {
           "key": "value"
         },
         "employeeCount": 8589934592,
-        "externalDataSources": [],
+        "externalDataSources": [
+          {}
+        ],
         "externalSystemUrl": "text",
+        "faxNumber": {},
         "id": "text",
         "industry": "text",
         "modifyDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "phoneNumber": {},
         "primaryContactId": "text",
         "revenue": 8589934592,
+        "schema": {
+          "jsonSchema": {},
+          "version": 7
+        },
         "selfUri": "text",
         "tags": [
           "text"
         ],
-        "tickers": [],
+        "tickers": [
+          {
+            "exchange": "text",
+            "symbol": "text"
+          }
+        ],
+        "trustor": {
+          "enabled": true
+        },
+        "twitterId": {},
         "websites": [
           "text"
         ]
@@ -5467,27 +6746,65 @@ mod round_trip {
       "selfUri": "text",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -5690,9 +7007,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -5708,9 +7027,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -5988,9 +7314,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -6006,9 +7334,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -6183,16 +7518,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -6208,7 +7551,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -6229,7 +7579,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -6239,14 +7591,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -6267,6 +7631,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -6292,32 +7657,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -6330,13 +7734,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -6372,11 +7780,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -6513,26 +7927,67 @@ mod round_trip {
         },
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "organization": {
+            "version": 7
+          },
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
-          "skills": [],
+          "routingStatus": {},
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -6643,9 +8098,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -6661,9 +8118,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -6694,16 +8158,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -6719,7 +8191,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -6740,7 +8219,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -6750,14 +8231,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -6778,6 +8271,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -6803,32 +8297,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -6841,13 +8374,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -6883,11 +8420,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -7172,10 +8715,14 @@ mod round_trip {
             {
               "code": "text",
               "contextId": "text",
-              "details": [],
+              "details": [
+                {}
+              ],
               "entityId": "text",
               "entityName": "text",
-              "errors": [],
+              "errors": [
+                {}
+              ],
               "message": "text",
               "messageParams": {
                 "key": "text"
@@ -7341,26 +8888,67 @@ mod round_trip {
       },
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "organization": {
+          "version": 7
+        },
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
-        "skills": [],
+        "routingStatus": {},
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -7653,16 +9241,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -7678,7 +9274,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -7699,7 +9302,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -7709,14 +9314,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -7737,6 +9354,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -7762,32 +9380,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -7819,13 +9476,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -7860,11 +9521,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -8014,26 +9681,67 @@ mod round_trip {
         },
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "organization": {
+            "version": 7
+          },
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
-          "skills": [],
+          "routingStatus": {},
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -8241,7 +9949,8 @@ mod round_trip {
             ],
             "policyDescription": "text",
             "policyName": "text",
-            "resourceCondition": "text"
+            "resourceCondition": "text",
+            "resourceConditionNode": {}
           }
         ],
         "permissions": [
@@ -8286,14 +9995,35 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "call": {},
-        "callback": {},
-        "chat": {},
-        "email": {},
-        "message": {},
-        "socialExpression": {},
+        "call": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
+        "callback": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
+        "chat": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
+        "email": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
+        "message": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
+        "socialExpression": {
+          "contactCenter": {},
+          "enterprise": {}
+        },
         "userId": "text",
-        "video": {}
+        "video": {
+          "contactCenter": {},
+          "enterprise": {}
+        }
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -8316,9 +10046,15 @@ mod round_trip {
         "latitude": 2.25,
         "locations": [
           {
+            "address": {},
             "addressStored": true,
+            "addressVerificationDetails": {},
             "addressVerified": true,
-            "floorplanImage": [],
+            "contactUser": {},
+            "emergencyNumber": {},
+            "floorplanImage": [
+              {}
+            ],
             "id": "text",
             "images": "text",
             "name": "text",
@@ -8326,7 +10062,9 @@ mod round_trip {
             "path": [
               "text"
             ],
-            "profileImage": [],
+            "profileImage": [
+              {}
+            ],
             "selfUri": "text",
             "state": "active",
             "version": 7
@@ -8364,27 +10102,65 @@ mod round_trip {
           "owners": [
             {
               "acdAutoAnswer": true,
-              "addresses": [],
+              "addresses": [
+                {}
+              ],
+              "authorization": {},
+              "biography": {},
               "certifications": [
                 "text"
               ],
+              "chat": {},
+              "conversationSummary": {},
               "dateLastLogin": "2022-10-21T12:34:56.789Z",
               "department": "text",
+              "division": {},
               "email": "text",
-              "groups": [],
+              "employerInfo": {},
+              "geolocation": {},
+              "groups": [
+                {
+                  "name": "text",
+                  "rulesVisible": true,
+                  "type": "official",
+                  "visibility": "public"
+                }
+              ],
               "id": "text",
-              "images": [],
+              "images": [
+                {}
+              ],
+              "integrationPresence": {},
               "languagePreference": "text",
-              "languages": [],
-              "locations": [],
+              "languages": [
+                {}
+              ],
+              "lastTokenIssued": {},
+              "locations": [
+                {}
+              ],
+              "manager": {
+                "version": 7
+              },
               "name": "text",
-              "primaryContactInfo": [],
+              "outOfOffice": {},
+              "presence": {},
+              "primaryContactInfo": [
+                {}
+              ],
               "profileSkills": [
                 "text"
               ],
+              "routingStatus": {},
               "selfUri": "text",
-              "skills": [],
+              "skills": [
+                {}
+              ],
               "state": "active",
+              "station": {},
+              "team": {
+                "name": "text"
+              },
               "title": "text",
               "username": "text",
               "version": 7
@@ -8441,9 +10217,15 @@ mod round_trip {
           "floorplanId": "text",
           "id": "text",
           "locationDefinition": {
+            "address": {},
             "addressStored": true,
+            "addressVerificationDetails": {},
             "addressVerified": true,
-            "floorplanImage": [],
+            "contactUser": {},
+            "emergencyNumber": {},
+            "floorplanImage": [
+              {}
+            ],
             "id": "text",
             "images": "text",
             "name": "text",
@@ -8451,7 +10233,9 @@ mod round_trip {
             "path": [
               "text"
             ],
-            "profileImage": [],
+            "profileImage": [
+              {}
+            ],
             "selfUri": "text",
             "state": "active",
             "version": 7
@@ -8473,16 +10257,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -8498,7 +10290,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -8519,7 +10318,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -8529,14 +10330,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -8557,6 +10370,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -8582,32 +10396,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -8620,13 +10473,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -8662,11 +10519,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -8687,27 +10550,65 @@ mod round_trip {
         "startDate": "2022-10-21T12:34:56.789Z",
         "user": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -8761,6 +10662,12 @@ mod round_trip {
       "station": {
         "associatedStation": {
           "associatedDate": "2022-10-21T12:34:56.789Z",
+          "associatedUser": {
+            "version": 7
+          },
+          "defaultUser": {
+            "version": 7
+          },
           "id": "text",
           "name": "text",
           "providerInfo": {
@@ -8771,6 +10678,12 @@ mod round_trip {
         },
         "defaultStation": {
           "associatedDate": "2022-10-21T12:34:56.789Z",
+          "associatedUser": {
+            "version": 7
+          },
+          "defaultUser": {
+            "version": 7
+          },
           "id": "text",
           "name": "text",
           "providerInfo": {
@@ -8781,6 +10694,12 @@ mod round_trip {
         },
         "effectiveStation": {
           "associatedDate": "2022-10-21T12:34:56.789Z",
+          "associatedUser": {
+            "version": 7
+          },
+          "defaultUser": {
+            "version": 7
+          },
           "id": "text",
           "name": "text",
           "providerInfo": {
@@ -8791,6 +10710,12 @@ mod round_trip {
         },
         "lastAssociatedStation": {
           "associatedDate": "2022-10-21T12:34:56.789Z",
+          "associatedUser": {
+            "version": 7
+          },
+          "defaultUser": {
+            "version": 7
+          },
           "id": "text",
           "name": "text",
           "providerInfo": {
@@ -9197,7 +11122,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -9242,14 +11168,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -9272,9 +11219,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -9282,7 +11235,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -9320,27 +11275,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -9397,9 +11390,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -9407,7 +11406,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -9429,16 +11430,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -9454,7 +11463,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -9475,7 +11491,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -9485,14 +11503,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -9513,6 +11543,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -9538,32 +11569,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -9576,13 +11646,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -9618,11 +11692,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -9643,27 +11723,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -9717,6 +11835,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -9727,6 +11851,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -9737,6 +11867,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -9747,6 +11883,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -9810,16 +11952,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -9835,7 +11985,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -9856,7 +12013,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -9866,14 +12025,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -9894,6 +12065,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -9919,32 +12091,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -9957,13 +12168,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -9999,11 +12214,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -10082,9 +12303,13 @@ mod round_trip {
         "resourceCondition": "text",
         "resourceConditionNode": {
           "conjunction": "AND",
-          "operands": [],
+          "operands": [
+            {}
+          ],
           "operator": "EQ",
-          "terms": [],
+          "terms": [
+            {}
+          ],
           "variableName": "text"
         }
       }
@@ -10318,16 +12543,24 @@ mod round_trip {
             }
           ],
           "authorization": {
-            "permissionPolicies": [],
+            "permissionPolicies": [
+              {}
+            ],
             "permissions": [
               "text"
             ],
-            "roles": [],
-            "unusedRoles": []
+            "roles": [
+              {}
+            ],
+            "unusedRoles": [
+              {}
+            ]
           },
           "biography": {
             "biography": "text",
-            "education": [],
+            "education": [
+              {}
+            ],
             "hobbies": [
               "text"
             ],
@@ -10343,7 +12576,14 @@ mod round_trip {
             "jabberId": "text"
           },
           "conversationSummary": {
-            "userId": "text"
+            "call": {},
+            "callback": {},
+            "chat": {},
+            "email": {},
+            "message": {},
+            "socialExpression": {},
+            "userId": "text",
+            "video": {}
           },
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
@@ -10364,7 +12604,9 @@ mod round_trip {
             "country": "text",
             "id": "text",
             "latitude": 2.25,
-            "locations": [],
+            "locations": [
+              {}
+            ],
             "longitude": 2.25,
             "name": "text",
             "primary": true,
@@ -10374,14 +12616,26 @@ mod round_trip {
           },
           "groups": [
             {
-              "addresses": [],
+              "addresses": [
+                {
+                  "address": "text",
+                  "mediaType": "PHONE",
+                  "type": "GROUPRING"
+                }
+              ],
               "dateModified": "2022-10-21T12:34:56.789Z",
               "description": "text",
               "id": "text",
-              "images": [],
+              "images": [
+                {}
+              ],
               "memberCount": 8589934592,
               "name": "text",
-              "owners": [],
+              "owners": [
+                {
+                  "version": 7
+                }
+              ],
               "rulesVisible": true,
               "selfUri": "text",
               "state": "active",
@@ -10402,6 +12656,7 @@ mod round_trip {
             "message": "text",
             "modifiedDate": "2022-10-21T12:34:56.789Z",
             "name": "text",
+            "presenceDefinition": {},
             "primary": true,
             "selfUri": "text",
             "source": "text"
@@ -10427,32 +12682,71 @@ mod round_trip {
               },
               "floorplanId": "text",
               "id": "text",
+              "locationDefinition": {},
               "notes": "text"
             }
           ],
           "manager": {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -10465,13 +12759,17 @@ mod round_trip {
             "indefinite": true,
             "name": "text",
             "selfUri": "text",
-            "startDate": "2022-10-21T12:34:56.789Z"
+            "startDate": "2022-10-21T12:34:56.789Z",
+            "user": {
+              "version": 7
+            }
           },
           "presence": {
             "id": "text",
             "message": "text",
             "modifiedDate": "2022-10-21T12:34:56.789Z",
             "name": "text",
+            "presenceDefinition": {},
             "primary": true,
             "selfUri": "text",
             "source": "text"
@@ -10507,11 +12805,17 @@ mod round_trip {
             }
           ],
           "state": "active",
-          "station": {},
+          "station": {
+            "associatedStation": {},
+            "defaultStation": {},
+            "effectiveStation": {},
+            "lastAssociatedStation": {}
+          },
           "team": {
             "dateCreated": "2022-10-21T12:34:56.789Z",
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
+            "division": {},
             "id": "text",
             "memberCount": 8589934592,
             "name": "text",
@@ -10654,7 +12958,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -10699,14 +13004,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -10729,9 +13055,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -10739,7 +13071,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -10777,27 +13111,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -10854,9 +13226,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -10864,7 +13242,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -10886,16 +13266,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -10911,7 +13299,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -10932,7 +13327,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -10942,14 +13339,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -10970,6 +13379,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -10995,32 +13405,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11033,13 +13482,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -11075,11 +13528,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -11100,27 +13559,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11174,6 +13671,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -11184,6 +13687,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -11194,6 +13703,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -11204,6 +13719,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -11273,16 +13794,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -11298,7 +13827,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -11319,7 +13855,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -11329,14 +13867,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -11357,6 +13907,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -11382,32 +13933,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11420,13 +14010,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -11462,11 +14056,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -11526,54 +14126,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11590,54 +14266,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11654,54 +14406,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11718,54 +14546,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -11863,7 +14767,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -11908,14 +14813,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -11938,9 +14864,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -11948,7 +14880,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -11986,27 +14920,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -12063,9 +15035,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -12073,7 +15051,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -12095,16 +15075,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -12120,7 +15108,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -12141,7 +15136,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -12151,14 +15148,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -12179,6 +15188,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -12204,32 +15214,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -12242,13 +15291,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -12284,11 +15337,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -12309,27 +15368,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -12383,6 +15480,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -12393,6 +15496,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -12403,6 +15512,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -12413,6 +15528,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -12602,26 +15723,67 @@ mod round_trip {
       },
       "createdBy": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "organization": {
+          "version": 7
+        },
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
-        "skills": [],
+        "routingStatus": {},
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -12693,7 +15855,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -12738,14 +15901,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -12768,9 +15952,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -12778,7 +15968,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -12816,27 +16008,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -12893,9 +16123,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -12903,7 +16139,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -12925,16 +16163,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -12950,7 +16196,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -12971,7 +16224,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -12981,14 +16236,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -13009,6 +16276,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -13034,32 +16302,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -13072,13 +16379,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -13114,11 +16425,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -13139,27 +16456,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -13213,6 +16568,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -13223,6 +16584,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -13233,6 +16600,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -13243,6 +16616,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -13333,9 +16712,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -13351,9 +16732,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -13384,16 +16772,24 @@ mod round_trip {
           }
         ],
         "authorization": {
-          "permissionPolicies": [],
+          "permissionPolicies": [
+            {}
+          ],
           "permissions": [
             "text"
           ],
-          "roles": [],
-          "unusedRoles": []
+          "roles": [
+            {}
+          ],
+          "unusedRoles": [
+            {}
+          ]
         },
         "biography": {
           "biography": "text",
-          "education": [],
+          "education": [
+            {}
+          ],
           "hobbies": [
             "text"
           ],
@@ -13409,7 +16805,14 @@ mod round_trip {
           "jabberId": "text"
         },
         "conversationSummary": {
-          "userId": "text"
+          "call": {},
+          "callback": {},
+          "chat": {},
+          "email": {},
+          "message": {},
+          "socialExpression": {},
+          "userId": "text",
+          "video": {}
         },
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
@@ -13430,7 +16833,9 @@ mod round_trip {
           "country": "text",
           "id": "text",
           "latitude": 2.25,
-          "locations": [],
+          "locations": [
+            {}
+          ],
           "longitude": 2.25,
           "name": "text",
           "primary": true,
@@ -13440,14 +16845,26 @@ mod round_trip {
         },
         "groups": [
           {
-            "addresses": [],
+            "addresses": [
+              {
+                "address": "text",
+                "mediaType": "PHONE",
+                "type": "GROUPRING"
+              }
+            ],
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
             "memberCount": 8589934592,
             "name": "text",
-            "owners": [],
+            "owners": [
+              {
+                "version": 7
+              }
+            ],
             "rulesVisible": true,
             "selfUri": "text",
             "state": "active",
@@ -13468,6 +16885,7 @@ mod round_trip {
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -13493,32 +16911,71 @@ mod round_trip {
             },
             "floorplanId": "text",
             "id": "text",
+            "locationDefinition": {},
             "notes": "text"
           }
         ],
         "manager": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
+          "routingStatus": {},
           "selfUri": "text",
-          "skills": [],
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -13531,13 +16988,17 @@ mod round_trip {
           "indefinite": true,
           "name": "text",
           "selfUri": "text",
-          "startDate": "2022-10-21T12:34:56.789Z"
+          "startDate": "2022-10-21T12:34:56.789Z",
+          "user": {
+            "version": 7
+          }
         },
         "presence": {
           "id": "text",
           "message": "text",
           "modifiedDate": "2022-10-21T12:34:56.789Z",
           "name": "text",
+          "presenceDefinition": {},
           "primary": true,
           "selfUri": "text",
           "source": "text"
@@ -13573,11 +17034,17 @@ mod round_trip {
           }
         ],
         "state": "active",
-        "station": {},
+        "station": {
+          "associatedStation": {},
+          "defaultStation": {},
+          "effectiveStation": {},
+          "lastAssociatedStation": {}
+        },
         "team": {
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
+          "division": {},
           "id": "text",
           "memberCount": 8589934592,
           "name": "text",
@@ -13636,9 +17103,13 @@ mod round_trip {
           "terms": [
             {
               "conjunction": "AND",
-              "operands": [],
+              "operands": [
+                {}
+              ],
               "operator": "EQ",
-              "terms": [],
+              "terms": [
+                {}
+              ],
               "variableName": "text"
             }
           ],
@@ -13701,9 +17172,13 @@ mod round_trip {
         "terms": [
           {
             "conjunction": "AND",
-            "operands": [],
+            "operands": [
+              {}
+            ],
             "operator": "EQ",
-            "terms": [],
+            "terms": [
+              {}
+            ],
             "variableName": "text"
           }
         ],
@@ -13799,9 +17274,11 @@ mod round_trip {
           "appliesTo": [
             "CONTACT"
           ],
+          "createdBy": {},
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "jsonSchema": {},
           "name": "text",
           "selfUri": "text",
           "version": 7
@@ -13817,9 +17294,16 @@ mod round_trip {
           }
         ],
         "trustor": {
+          "authorization": {},
+          "createdBy": {
+            "version": 7
+          },
           "dateCreated": "2022-10-21T12:34:56.789Z",
           "enabled": true,
           "id": "text",
+          "organization": {
+            "version": 7
+          },
           "selfUri": "text"
         },
         "twitterId": {
@@ -14062,26 +17546,67 @@ mod round_trip {
         },
         "createdBy": {
           "acdAutoAnswer": true,
-          "addresses": [],
+          "addresses": [
+            {}
+          ],
+          "authorization": {},
+          "biography": {},
           "certifications": [
             "text"
           ],
+          "chat": {},
+          "conversationSummary": {},
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
+          "division": {},
           "email": "text",
-          "groups": [],
+          "employerInfo": {},
+          "geolocation": {},
+          "groups": [
+            {
+              "name": "text",
+              "rulesVisible": true,
+              "type": "official",
+              "visibility": "public"
+            }
+          ],
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
+          "integrationPresence": {},
           "languagePreference": "text",
-          "languages": [],
-          "locations": [],
+          "languages": [
+            {}
+          ],
+          "lastTokenIssued": {},
+          "locations": [
+            {}
+          ],
+          "manager": {
+            "version": 7
+          },
           "name": "text",
-          "primaryContactInfo": [],
+          "organization": {
+            "version": 7
+          },
+          "outOfOffice": {},
+          "presence": {},
+          "primaryContactInfo": [
+            {}
+          ],
           "profileSkills": [
             "text"
           ],
-          "skills": [],
+          "routingStatus": {},
+          "skills": [
+            {}
+          ],
           "state": "active",
+          "station": {},
+          "team": {
+            "name": "text"
+          },
           "title": "text",
           "username": "text",
           "version": 7
@@ -14582,7 +18107,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -14627,14 +18153,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -14657,9 +18204,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -14667,7 +18220,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -14705,27 +18260,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -14782,9 +18375,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -14792,7 +18391,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -14814,16 +18415,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -14839,7 +18448,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -14860,7 +18476,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -14870,14 +18488,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -14898,6 +18528,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -14923,32 +18554,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -14961,13 +18631,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -15003,11 +18677,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -15047,27 +18727,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -15120,6 +18838,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -15130,6 +18854,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -15140,6 +18870,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -15150,6 +18886,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -15250,9 +18992,13 @@ mod round_trip {
         "resourceCondition": "text",
         "resourceConditionNode": {
           "conjunction": "AND",
-          "operands": [],
+          "operands": [
+            {}
+          ],
           "operator": "EQ",
-          "terms": [],
+          "terms": [
+            {}
+          ],
           "variableName": "text"
         }
       }
@@ -15486,16 +19232,24 @@ mod round_trip {
             }
           ],
           "authorization": {
-            "permissionPolicies": [],
+            "permissionPolicies": [
+              {}
+            ],
             "permissions": [
               "text"
             ],
-            "roles": [],
-            "unusedRoles": []
+            "roles": [
+              {}
+            ],
+            "unusedRoles": [
+              {}
+            ]
           },
           "biography": {
             "biography": "text",
-            "education": [],
+            "education": [
+              {}
+            ],
             "hobbies": [
               "text"
             ],
@@ -15511,7 +19265,14 @@ mod round_trip {
             "jabberId": "text"
           },
           "conversationSummary": {
-            "userId": "text"
+            "call": {},
+            "callback": {},
+            "chat": {},
+            "email": {},
+            "message": {},
+            "socialExpression": {},
+            "userId": "text",
+            "video": {}
           },
           "dateLastLogin": "2022-10-21T12:34:56.789Z",
           "department": "text",
@@ -15532,7 +19293,9 @@ mod round_trip {
             "country": "text",
             "id": "text",
             "latitude": 2.25,
-            "locations": [],
+            "locations": [
+              {}
+            ],
             "longitude": 2.25,
             "name": "text",
             "primary": true,
@@ -15542,14 +19305,26 @@ mod round_trip {
           },
           "groups": [
             {
-              "addresses": [],
+              "addresses": [
+                {
+                  "address": "text",
+                  "mediaType": "PHONE",
+                  "type": "GROUPRING"
+                }
+              ],
               "dateModified": "2022-10-21T12:34:56.789Z",
               "description": "text",
               "id": "text",
-              "images": [],
+              "images": [
+                {}
+              ],
               "memberCount": 8589934592,
               "name": "text",
-              "owners": [],
+              "owners": [
+                {
+                  "version": 7
+                }
+              ],
               "rulesVisible": true,
               "selfUri": "text",
               "state": "active",
@@ -15570,6 +19345,7 @@ mod round_trip {
             "message": "text",
             "modifiedDate": "2022-10-21T12:34:56.789Z",
             "name": "text",
+            "presenceDefinition": {},
             "primary": true,
             "selfUri": "text",
             "source": "text"
@@ -15595,32 +19371,71 @@ mod round_trip {
               },
               "floorplanId": "text",
               "id": "text",
+              "locationDefinition": {},
               "notes": "text"
             }
           ],
           "manager": {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -15633,13 +19448,17 @@ mod round_trip {
             "indefinite": true,
             "name": "text",
             "selfUri": "text",
-            "startDate": "2022-10-21T12:34:56.789Z"
+            "startDate": "2022-10-21T12:34:56.789Z",
+            "user": {
+              "version": 7
+            }
           },
           "presence": {
             "id": "text",
             "message": "text",
             "modifiedDate": "2022-10-21T12:34:56.789Z",
             "name": "text",
+            "presenceDefinition": {},
             "primary": true,
             "selfUri": "text",
             "source": "text"
@@ -15675,11 +19494,17 @@ mod round_trip {
             }
           ],
           "state": "active",
-          "station": {},
+          "station": {
+            "associatedStation": {},
+            "defaultStation": {},
+            "effectiveStation": {},
+            "lastAssociatedStation": {}
+          },
           "team": {
             "dateCreated": "2022-10-21T12:34:56.789Z",
             "dateModified": "2022-10-21T12:34:56.789Z",
             "description": "text",
+            "division": {},
             "id": "text",
             "memberCount": 8589934592,
             "name": "text",
@@ -15822,7 +19647,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -15867,14 +19693,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -15897,9 +19744,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -15907,7 +19760,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -15945,27 +19800,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -16022,9 +19915,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -16032,7 +19931,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -16054,16 +19955,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -16079,7 +19988,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -16100,7 +20016,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -16110,14 +20028,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -16138,6 +20068,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -16163,32 +20094,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16201,13 +20171,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -16243,11 +20217,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -16268,27 +20248,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16342,6 +20360,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -16352,6 +20376,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -16362,6 +20392,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -16372,6 +20408,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -16422,16 +20464,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -16447,7 +20497,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -16468,7 +20525,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -16478,14 +20537,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -16506,6 +20577,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -16531,32 +20603,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16569,13 +20680,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -16611,11 +20726,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -16676,54 +20797,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16740,54 +20937,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16804,54 +21077,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16868,54 +21217,130 @@ mod round_trip {
       "associatedDate": "2022-10-21T12:34:56.789Z",
       "associatedUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
       },
       "defaultUser": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -16981,9 +21406,13 @@ mod round_trip {
         "terms": [
           {
             "conjunction": "AND",
-            "operands": [],
+            "operands": [
+              {}
+            ],
             "operator": "EQ",
-            "terms": [],
+            "terms": [
+              {}
+            ],
             "variableName": "text"
           }
         ],
@@ -17175,7 +21604,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -17220,14 +21650,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -17250,9 +21701,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -17260,7 +21717,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -17298,27 +21757,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -17375,9 +21872,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -17385,7 +21888,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -17407,16 +21912,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -17432,7 +21945,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -17453,7 +21973,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -17463,14 +21985,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -17491,6 +22025,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -17516,32 +22051,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -17554,13 +22128,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -17596,11 +22174,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -17621,27 +22205,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -17695,6 +22317,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -17705,6 +22333,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -17715,6 +22349,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -17725,6 +22365,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -17781,7 +22427,8 @@ mod round_trip {
           ],
           "policyDescription": "text",
           "policyName": "text",
-          "resourceCondition": "text"
+          "resourceCondition": "text",
+          "resourceConditionNode": {}
         }
       ],
       "permissions": [
@@ -17826,14 +22473,35 @@ mod round_trip {
       "jabberId": "text"
     },
     "conversationSummary": {
-      "call": {},
-      "callback": {},
-      "chat": {},
-      "email": {},
-      "message": {},
-      "socialExpression": {},
+      "call": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "callback": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "chat": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "email": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "message": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
+      "socialExpression": {
+        "contactCenter": {},
+        "enterprise": {}
+      },
       "userId": "text",
-      "video": {}
+      "video": {
+        "contactCenter": {},
+        "enterprise": {}
+      }
     },
     "dateLastLogin": "2022-10-21T12:34:56.789Z",
     "department": "text",
@@ -17856,9 +22524,15 @@ mod round_trip {
       "latitude": 2.25,
       "locations": [
         {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -17866,7 +22540,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -17904,27 +22580,65 @@ mod round_trip {
         "owners": [
           {
             "acdAutoAnswer": true,
-            "addresses": [],
+            "addresses": [
+              {}
+            ],
+            "authorization": {},
+            "biography": {},
             "certifications": [
               "text"
             ],
+            "chat": {},
+            "conversationSummary": {},
             "dateLastLogin": "2022-10-21T12:34:56.789Z",
             "department": "text",
+            "division": {},
             "email": "text",
-            "groups": [],
+            "employerInfo": {},
+            "geolocation": {},
+            "groups": [
+              {
+                "name": "text",
+                "rulesVisible": true,
+                "type": "official",
+                "visibility": "public"
+              }
+            ],
             "id": "text",
-            "images": [],
+            "images": [
+              {}
+            ],
+            "integrationPresence": {},
             "languagePreference": "text",
-            "languages": [],
-            "locations": [],
+            "languages": [
+              {}
+            ],
+            "lastTokenIssued": {},
+            "locations": [
+              {}
+            ],
+            "manager": {
+              "version": 7
+            },
             "name": "text",
-            "primaryContactInfo": [],
+            "outOfOffice": {},
+            "presence": {},
+            "primaryContactInfo": [
+              {}
+            ],
             "profileSkills": [
               "text"
             ],
+            "routingStatus": {},
             "selfUri": "text",
-            "skills": [],
+            "skills": [
+              {}
+            ],
             "state": "active",
+            "station": {},
+            "team": {
+              "name": "text"
+            },
             "title": "text",
             "username": "text",
             "version": 7
@@ -17981,9 +22695,15 @@ mod round_trip {
         "floorplanId": "text",
         "id": "text",
         "locationDefinition": {
+          "address": {},
           "addressStored": true,
+          "addressVerificationDetails": {},
           "addressVerified": true,
-          "floorplanImage": [],
+          "contactUser": {},
+          "emergencyNumber": {},
+          "floorplanImage": [
+            {}
+          ],
           "id": "text",
           "images": "text",
           "name": "text",
@@ -17991,7 +22711,9 @@ mod round_trip {
           "path": [
             "text"
           ],
-          "profileImage": [],
+          "profileImage": [
+            {}
+          ],
           "selfUri": "text",
           "state": "active",
           "version": 7
@@ -18013,16 +22735,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -18038,7 +22768,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -18059,7 +22796,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -18069,14 +22808,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -18097,6 +22848,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18122,32 +22874,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -18160,13 +22951,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18202,11 +22997,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -18227,27 +23028,65 @@ mod round_trip {
       "startDate": "2022-10-21T12:34:56.789Z",
       "user": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -18301,6 +23140,12 @@ mod round_trip {
     "station": {
       "associatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -18311,6 +23156,12 @@ mod round_trip {
       },
       "defaultStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -18321,6 +23172,12 @@ mod round_trip {
       },
       "effectiveStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -18331,6 +23188,12 @@ mod round_trip {
       },
       "lastAssociatedStation": {
         "associatedDate": "2022-10-21T12:34:56.789Z",
+        "associatedUser": {
+          "version": 7
+        },
+        "defaultUser": {
+          "version": 7
+        },
         "id": "text",
         "name": "text",
         "providerInfo": {
@@ -18388,16 +23251,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -18413,7 +23284,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -18434,7 +23312,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -18444,14 +23324,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -18472,6 +23364,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18497,32 +23390,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -18535,13 +23467,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18577,11 +23513,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -18605,16 +23547,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -18630,7 +23580,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -18651,7 +23608,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -18661,14 +23620,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -18689,6 +23660,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18714,32 +23686,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -18752,13 +23763,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18794,11 +23809,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -18832,16 +23853,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -18857,7 +23886,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -18878,7 +23914,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -18888,14 +23926,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -18916,6 +23966,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -18941,32 +23992,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -18979,13 +24069,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19021,11 +24115,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -19049,16 +24149,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -19074,7 +24182,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -19095,7 +24210,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -19105,14 +24222,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -19133,6 +24262,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19158,32 +24288,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -19196,13 +24365,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19238,11 +24411,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -19276,16 +24455,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -19301,7 +24488,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -19322,7 +24516,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -19332,14 +24528,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -19360,6 +24568,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19385,32 +24594,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -19423,13 +24671,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19465,11 +24717,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -19493,16 +24751,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -19518,7 +24784,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -19539,7 +24812,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -19549,14 +24824,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -19577,6 +24864,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19602,32 +24890,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -19640,13 +24967,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19682,11 +25013,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -19720,16 +25057,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -19745,7 +25090,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -19766,7 +25118,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -19776,14 +25130,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -19804,6 +25170,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19829,32 +25196,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -19867,13 +25273,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -19909,11 +25319,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",
@@ -19937,16 +25353,24 @@ mod round_trip {
         }
       ],
       "authorization": {
-        "permissionPolicies": [],
+        "permissionPolicies": [
+          {}
+        ],
         "permissions": [
           "text"
         ],
-        "roles": [],
-        "unusedRoles": []
+        "roles": [
+          {}
+        ],
+        "unusedRoles": [
+          {}
+        ]
       },
       "biography": {
         "biography": "text",
-        "education": [],
+        "education": [
+          {}
+        ],
         "hobbies": [
           "text"
         ],
@@ -19962,7 +25386,14 @@ mod round_trip {
         "jabberId": "text"
       },
       "conversationSummary": {
-        "userId": "text"
+        "call": {},
+        "callback": {},
+        "chat": {},
+        "email": {},
+        "message": {},
+        "socialExpression": {},
+        "userId": "text",
+        "video": {}
       },
       "dateLastLogin": "2022-10-21T12:34:56.789Z",
       "department": "text",
@@ -19983,7 +25414,9 @@ mod round_trip {
         "country": "text",
         "id": "text",
         "latitude": 2.25,
-        "locations": [],
+        "locations": [
+          {}
+        ],
         "longitude": 2.25,
         "name": "text",
         "primary": true,
@@ -19993,14 +25426,26 @@ mod round_trip {
       },
       "groups": [
         {
-          "addresses": [],
+          "addresses": [
+            {
+              "address": "text",
+              "mediaType": "PHONE",
+              "type": "GROUPRING"
+            }
+          ],
           "dateModified": "2022-10-21T12:34:56.789Z",
           "description": "text",
           "id": "text",
-          "images": [],
+          "images": [
+            {}
+          ],
           "memberCount": 8589934592,
           "name": "text",
-          "owners": [],
+          "owners": [
+            {
+              "version": 7
+            }
+          ],
           "rulesVisible": true,
           "selfUri": "text",
           "state": "active",
@@ -20021,6 +25466,7 @@ mod round_trip {
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -20046,32 +25492,71 @@ mod round_trip {
           },
           "floorplanId": "text",
           "id": "text",
+          "locationDefinition": {},
           "notes": "text"
         }
       ],
       "manager": {
         "acdAutoAnswer": true,
-        "addresses": [],
+        "addresses": [
+          {}
+        ],
+        "authorization": {},
+        "biography": {},
         "certifications": [
           "text"
         ],
+        "chat": {},
+        "conversationSummary": {},
         "dateLastLogin": "2022-10-21T12:34:56.789Z",
         "department": "text",
+        "division": {},
         "email": "text",
-        "groups": [],
+        "employerInfo": {},
+        "geolocation": {},
+        "groups": [
+          {
+            "name": "text",
+            "rulesVisible": true,
+            "type": "official",
+            "visibility": "public"
+          }
+        ],
         "id": "text",
-        "images": [],
+        "images": [
+          {}
+        ],
+        "integrationPresence": {},
         "languagePreference": "text",
-        "languages": [],
-        "locations": [],
+        "languages": [
+          {}
+        ],
+        "lastTokenIssued": {},
+        "locations": [
+          {}
+        ],
+        "manager": {
+          "version": 7
+        },
         "name": "text",
-        "primaryContactInfo": [],
+        "outOfOffice": {},
+        "presence": {},
+        "primaryContactInfo": [
+          {}
+        ],
         "profileSkills": [
           "text"
         ],
+        "routingStatus": {},
         "selfUri": "text",
-        "skills": [],
+        "skills": [
+          {}
+        ],
         "state": "active",
+        "station": {},
+        "team": {
+          "name": "text"
+        },
         "title": "text",
         "username": "text",
         "version": 7
@@ -20084,13 +25569,17 @@ mod round_trip {
         "indefinite": true,
         "name": "text",
         "selfUri": "text",
-        "startDate": "2022-10-21T12:34:56.789Z"
+        "startDate": "2022-10-21T12:34:56.789Z",
+        "user": {
+          "version": 7
+        }
       },
       "presence": {
         "id": "text",
         "message": "text",
         "modifiedDate": "2022-10-21T12:34:56.789Z",
         "name": "text",
+        "presenceDefinition": {},
         "primary": true,
         "selfUri": "text",
         "source": "text"
@@ -20126,11 +25615,17 @@ mod round_trip {
         }
       ],
       "state": "active",
-      "station": {},
+      "station": {
+        "associatedStation": {},
+        "defaultStation": {},
+        "effectiveStation": {},
+        "lastAssociatedStation": {}
+      },
       "team": {
         "dateCreated": "2022-10-21T12:34:56.789Z",
         "dateModified": "2022-10-21T12:34:56.789Z",
         "description": "text",
+        "division": {},
         "id": "text",
         "memberCount": 8589934592,
         "name": "text",

@@ -516,3 +516,78 @@ async fn refused_connection_names_the_cause() {
     );
     assert!(message.to_lowercase().contains("refused"), "{message}");
 }
+
+#[tokio::test]
+async fn awkward_values_arrive_exactly_as_passed() {
+    let (server, client) = server_and_client().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"entities": []})))
+        .mount(&server)
+        .await;
+    let organization_id = "a/b?c#d%e f é€";
+    let query = "ada+lovelace & co=1 2022-10-21T12:34:56.789+02:00";
+
+    client
+        .get_externalcontacts_organization_contacts(organization_id)
+        .q(query)
+        .send()
+        .await
+        .expect("the mock answers 200");
+
+    let request = single_request(&server).await;
+    let segments: Vec<&str> = request.url.path_segments().expect("a path").collect();
+    assert_eq!(
+        segments.len(),
+        6,
+        "the id stays one segment: {:?}",
+        request.url.path()
+    );
+    let received_id = percent_encoding::percent_decode_str(segments[4])
+        .decode_utf8()
+        .expect("UTF-8");
+    assert_eq!(received_id, organization_id);
+    let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    assert_eq!(pairs, [("q".to_owned(), query.to_owned())]);
+}
+
+#[tokio::test]
+async fn path_changing_ids_are_rejected_before_sending() {
+    let (server, client) = server_and_client().await;
+
+    for id in ["", ".", ".."] {
+        let err = client
+            .get_externalcontacts_contact_note("c-1", id)
+            .send()
+            .await
+            .expect_err("a path-changing id");
+
+        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+        assert!(err.to_string().contains("`note_id`"), "{err}");
+    }
+    let requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
+    assert!(requests.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn empty_expand_sends_no_query() {
+    let (server, client) = server_and_client().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_json()))
+        .mount(&server)
+        .await;
+
+    client
+        .get_externalcontacts_contact("c-1")
+        .expand(Vec::new())
+        .send()
+        .await
+        .expect("the mock answers 200");
+
+    let request = single_request(&server).await;
+    assert_eq!(request.url.path(), "/api/v2/externalcontacts/contacts/c-1");
+    // A bare `?` would parse as an empty query, `Some("")`.
+    assert_eq!(request.url.query(), None);
+}

@@ -9,9 +9,20 @@ const DOC_WIDTH: usize = 88;
 /// renders them as links.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for line in text.trim().lines().map(str::trim_end) {
+    let text = text.replace('\r', "");
+    // Leading indentation is dropped, because rustdoc would run indented text as a doctest.
+    for line in text.trim().lines().map(str::trim) {
         if line.is_empty() {
             lines.push(String::new());
+            continue;
+        }
+        // A code fence without a language would also be a doctest.
+        if line == "```" && !inside_fence(&lines) {
+            lines.push(" ```text".to_owned());
+            continue;
+        }
+        if line.starts_with("```") || inside_fence(&lines) {
+            lines.push(format!(" {line}"));
             continue;
         }
         let escaped = escape_markdown(line);
@@ -83,8 +94,23 @@ pub fn code_span(value: &str) -> String {
     format!("{fence}{padding}{value}{padding}{fence}")
 }
 
+/// Whether the lines so far leave a code fence open.
+fn inside_fence(lines: &[String]) -> bool {
+    lines
+        .iter()
+        .filter(|line| line.trim_start().starts_with("```"))
+        .count()
+        % 2
+        == 1
+}
+
 fn escape_markdown(line: &str) -> String {
-    let escaped = line.replace('[', "\\[").replace(']', "\\]");
+    // Brackets would be read as links, and `<`/`>` as HTML tags (`List<String>`).
+    let escaped = line
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "\\<")
+        .replace('>', "\\>");
     escaped
         .split(' ')
         .map(|word| {
@@ -127,6 +153,21 @@ mod tests {
         assert!(
             lines[1].starts_with("   word"),
             "continuation is indented: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn doc_lines_neutralize_html_and_code() {
+        let lines = doc_lines("Use List<String>.\r\n    indented\n```\nlet x = 1;\n```");
+        assert_eq!(
+            lines,
+            [
+                " Use List\\<String\\>.",
+                " indented",
+                " ```text",
+                " let x = 1;",
+                " ```"
+            ]
         );
     }
 

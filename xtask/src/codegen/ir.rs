@@ -174,6 +174,9 @@ impl RustType {
     pub fn input_type(&self) -> String {
         match self {
             RustType::String => "impl Into<String>".to_owned(),
+            RustType::Vec(item) if **item == RustType::String => {
+                "impl IntoIterator<Item = impl Into<String>>".to_owned()
+            }
             RustType::Vec(item) => format!("impl IntoIterator<Item = {item}>"),
             other => other.to_string(),
         }
@@ -183,6 +186,9 @@ impl RustType {
     pub fn input_conversion(&self, name: &str) -> String {
         match self {
             RustType::String => format!("{name}.into()"),
+            RustType::Vec(item) if **item == RustType::String => {
+                format!("{name}.into_iter().map(Into::into).collect()")
+            }
             RustType::Vec(_) => format!("{name}.into_iter().collect()"),
             _ => name.to_owned(),
         }
@@ -246,6 +252,8 @@ pub struct Operation {
     pub inline_enums: Vec<EnumModel>,
     /// How to fetch every page, when the operation is a recognised listing.
     pub pagination: Option<Pagination>,
+    /// The documented error statuses (4XX and 5XX), in ascending order.
+    pub error_statuses: Vec<u16>,
 }
 
 /// Paging scheme of a listing operation, found from its parameters and response schema.

@@ -6,6 +6,7 @@ use std::path::Path;
 use openapiv3::{
     OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
 };
+use serde::Deserialize;
 use serde_norway::Value;
 use serde_path_to_error::Segment;
 
@@ -34,34 +35,34 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
     }
     // A syntax check first, so that broken YAML is reported as such and not as a
     // mismatch with the OpenAPI structure.
-    if let Err(err) = serde_norway::from_str::<serde_norway::Value>(text) {
-        let location = match err.location() {
-            Some(at) => SpecLocation::LineColumn {
-                line: at.line(),
-                column: at.column(),
-            },
-            None => SpecLocation::File,
-        };
-        return Err(SpecError {
-            file: path.to_owned(),
-            location,
-            message: format!("invalid YAML: {err}"),
-            help: "fix the YAML syntax at that line (indentation, quoting, a missing colon)"
-                .to_owned(),
-        });
-    }
+    let document = match serde_norway::from_str::<Value>(text) {
+        Ok(document) => document,
+        Err(err) => {
+            let location = match err.location() {
+                Some(at) => SpecLocation::LineColumn {
+                    line: at.line(),
+                    column: at.column(),
+                },
+                None => SpecLocation::File,
+            };
+            return Err(SpecError {
+                file: path.to_owned(),
+                location,
+                message: format!("invalid YAML: {err}"),
+                help: "fix the YAML syntax at that line (indentation, quoting, a missing colon)"
+                    .to_owned(),
+            });
+        }
+    };
 
-    check_version(path, text)?;
-    if let Ok(document) = serde_norway::from_str::<Value>(text) {
-        check_path_item_keys(path, &document)?;
-    }
+    check_version(path, &document)?;
+    check_path_item_keys(path, &document)?;
 
     let deserializer = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         // `openapiv3` flattens extension fields into most objects, so serde buffers them and
         // loses the path below that point. Parsing the nodes one by one finds the exact one.
-        let document: Option<Value> = serde_norway::from_str(text).ok();
-        let located = document.as_ref().and_then(locate_invalid_node);
+        let located = locate_invalid_node(&document);
         let (location, message) = match located {
             Some((pointer, message)) => (SpecLocation::Pointer(pointer), message),
             None => {
@@ -222,8 +223,8 @@ fn elements(node: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
 
 /// Rejects documents that are not OpenAPI 3.0.x before the structural parse, whose
 /// errors would be confusing for a Swagger 2.0 or OpenAPI 3.1 file.
-fn check_version(path: &Path, text: &str) -> Result<(), SpecError> {
-    #[derive(serde::Deserialize)]
+fn check_version(path: &Path, document: &Value) -> Result<(), SpecError> {
+    #[derive(Deserialize)]
     struct VersionOnly {
         openapi: Option<String>,
         swagger: Option<String>,
@@ -236,7 +237,7 @@ fn check_version(path: &Path, text: &str) -> Result<(), SpecError> {
         help: "convert the document to OpenAPI 3.0.x (for Swagger 2.0, `swagger2openapi`)"
             .to_owned(),
     };
-    let version: VersionOnly = serde_norway::from_str(text)
+    let version = VersionOnly::deserialize(document.clone())
         .map_err(|err| error(format!("the document is not a YAML mapping: {err}")))?;
     match (version.openapi, version.swagger) {
         (Some(v), _) if v.starts_with("3.0.") => Ok(()),

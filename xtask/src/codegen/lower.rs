@@ -3,6 +3,7 @@
 //! Every naming, typing and boxing decision is made here, so that templates only print.
 //! Errors carry the JSON pointer of the node they are about.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
@@ -30,12 +31,59 @@ const FALLBACK_VARIANT: &str = "Unrecognized";
 const KNOWN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object"];
 
 /// Type names the generated code uses unqualified, which models must not shadow.
-const RESERVED_TYPE_NAMES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "ApiResponse",
+    "Box",
+    "Client",
+    "Error",
+    "OperationInfo",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+];
+
+/// Methods the hand-written `Client` has, which operations must not shadow.
+const RESERVED_CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "clone", "execute", "fmt", "request"];
+
+/// Methods and fields of every request builder, which parameters must not shadow.
+const RESERVED_BUILDER_NAMES: &[&str] = &[
+    "body",
+    "client",
+    "collect_all",
+    "into_stream",
+    "new",
+    "pages",
+    "send",
+    "send_with_response",
+    "timeout",
+];
 
 /// Lowers the whole document.
 pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
     let mut lowering = Lowering::new(spec);
     let mut models = lowering.lower_models()?;
+    for model in &models {
+        if let ModelKind::Alias(ty) = &model.kind {
+            if alias_contains_itself(&model.name, ty, &models) {
+                let pointer = Pointer::root()
+                    .push("components")
+                    .push("schemas")
+                    .push(&model.name);
+                return Err(unsupported(
+                    &pointer,
+                    &format!(
+                        "`{}` contains itself only through arrays or maps",
+                        model.name
+                    ),
+                ));
+            }
+            lowering
+                .scalar_aliases
+                .insert(model.name.clone(), ty.clone());
+        }
+    }
     let mut operations = lowering.lower_operations()?;
     let error_model = lowering.common_error_model();
     let notes = detect_pagination(&models, &mut operations);
@@ -72,6 +120,8 @@ struct Lowering<'a> {
     model_names: BTreeMap<String, String>,
     /// Rust names of every generated enum, from schemas and inline.
     enum_names: BTreeSet<String>,
+    /// Schemas that are aliases of another type, such as `ItemId: {type: string}`.
+    scalar_aliases: BTreeMap<String, RustType>,
     /// For each operation, the schema names of its JSON error responses (`None` for an error
     /// response that is not a schema reference).
     error_schemas: Vec<Option<String>>,
@@ -101,6 +151,7 @@ impl<'a> Lowering<'a> {
             type_names,
             model_names,
             enum_names,
+            scalar_aliases: BTreeMap::new(),
             error_schemas: Vec::new(),
         }
     }
@@ -183,8 +234,7 @@ impl<'a> Lowering<'a> {
                 type_name: format!("{model_name}{}", pascal_case(wire_name)),
                 owner: format!("the {} property of [`{model_name}`]", code_span(wire_name)),
             };
-            let ty =
-                self.lower_boxed_schema_ref(property, &inline, &property_pointer, inline_enums)?;
+            let ty = self.lower_schema_ref(property, &inline, &property_pointer, inline_enums)?;
             let (read_only, description) = match property {
                 ReferenceOr::Reference { .. } => (false, None),
                 ReferenceOr::Item(schema) => (
@@ -207,9 +257,11 @@ impl<'a> Lowering<'a> {
         Ok(fields)
     }
 
-    fn lower_boxed_schema_ref(
+    /// Lowers a schema or a reference to one; `S` is `Schema` or the `Box<Schema>` that
+    /// `openapiv3` uses for properties and items.
+    fn lower_schema_ref<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
+        schema: &ReferenceOr<S>,
         inline: &InlineName,
         pointer: &Pointer,
         inline_enums: &mut Vec<EnumModel>,
@@ -218,22 +270,9 @@ impl<'a> Lowering<'a> {
             ReferenceOr::Reference { reference } => {
                 Ok(RustType::Named(self.schema_ref(reference, pointer)?))
             }
-            ReferenceOr::Item(schema) => self.lower_schema(schema, inline, pointer, inline_enums),
-        }
-    }
-
-    fn lower_schema_ref(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        inline: &InlineName,
-        pointer: &Pointer,
-        inline_enums: &mut Vec<EnumModel>,
-    ) -> SpecResult<RustType> {
-        match schema {
-            ReferenceOr::Reference { reference } => {
-                Ok(RustType::Named(self.schema_ref(reference, pointer)?))
+            ReferenceOr::Item(schema) => {
+                self.lower_schema(schema.borrow(), inline, pointer, inline_enums)
             }
-            ReferenceOr::Item(schema) => self.lower_schema(schema, inline, pointer, inline_enums),
         }
     }
 
@@ -278,12 +317,9 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Ok(RustType::Bool),
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
-                    Some(items) => self.lower_boxed_schema_ref(
-                        items,
-                        inline,
-                        &pointer.push("items"),
-                        inline_enums,
-                    )?,
+                    Some(items) => {
+                        self.lower_schema_ref(items, inline, &pointer.push("items"), inline_enums)?
+                    }
                     None => RustType::Json,
                 };
                 Ok(RustType::Vec(Box::new(item)))
@@ -368,6 +404,9 @@ impl<'a> Lowering<'a> {
 
     fn lower_operations(&mut self) -> SpecResult<Vec<Operation>> {
         let mut method_names = NameScope::default();
+        for reserved in RESERVED_CLIENT_METHODS {
+            method_names.reserve(reserved);
+        }
         let mut operations = Vec::new();
         let paths_pointer = Pointer::root().push("paths");
         for (path, item) in &self.spec.paths.paths {
@@ -415,10 +454,9 @@ impl<'a> Lowering<'a> {
 
         let mut inline_enums = Vec::new();
         let mut param_names = NameScope::default();
-        // The request builder's own fields.
-        param_names.reserve("client");
-        param_names.reserve("body");
-        param_names.reserve("timeout");
+        for reserved in RESERVED_BUILDER_NAMES {
+            param_names.reserve(reserved);
+        }
 
         let mut params = Vec::new();
         let mut seen = BTreeSet::new();
@@ -482,6 +520,7 @@ impl<'a> Lowering<'a> {
             response,
             inline_enums,
             pagination: None,
+            error_statuses: error_statuses(operation),
         })
     }
 
@@ -567,6 +606,12 @@ impl<'a> Lowering<'a> {
                 &pointer.push("schema"),
                 format!("unsupported parameter type `{ty}`: only scalars, enums and arrays of them fit in a URL or header"),
                 "send structured data in the request body instead",
+            ));
+        }
+        if matches!(ty, RustType::Vec(_)) && location != ParamLocation::Query {
+            return Err(unsupported(
+                &pointer.push("schema"),
+                "array parameters outside the query string",
             ));
         }
         let array_style = match (&ty, array_explode) {
@@ -683,19 +728,20 @@ impl<'a> Lowering<'a> {
             .responses
             .responses
             .iter()
-            .find_map(|(status, response)| match status {
-                StatusCode::Code(code) if (200..300).contains(code) => Some((*code, response)),
-                StatusCode::Range(2) => Some((200, response)),
+            .find_map(|(key, response)| match key {
+                StatusCode::Code(code) if (200..300).contains(code) => Some((*code, key, response)),
+                StatusCode::Range(2) => Some((200, key, response)),
                 _ => None,
             });
-        let Some((status, response)) = success else {
+        let Some((status, key, response)) = success else {
             return Err(SpecError::at(
                 &pointer.push("responses"),
                 "no success (2XX) response",
                 "document the status and body the operation returns on success",
             ));
         };
-        let response_pointer = pointer.push("responses").push(status);
+        // The key as written (`2XX` stays `2XX`), so that error pointers match the spec.
+        let response_pointer = pointer.push("responses").push(key);
         let Some(response) = self.resolve_response(response) else {
             return Err(SpecError::at(
                 &response_pointer.push("$ref"),
@@ -796,7 +842,13 @@ fn is_simple_param_type(ty: &RustType, lowering: &Lowering<'_>) -> bool {
         | RustType::F64
         | RustType::DateTime
         | RustType::Date => true,
-        RustType::Named(name) => lowering.enum_names.contains(name),
+        RustType::Named(name) => {
+            lowering.enum_names.contains(name)
+                || lowering
+                    .scalar_aliases
+                    .get(name)
+                    .is_some_and(|ty| is_simple_param_type(ty, lowering))
+        }
         RustType::Vec(item) => {
             !matches!(**item, RustType::Vec(_)) && is_simple_param_type(item, lowering)
         }
@@ -807,8 +859,11 @@ fn is_simple_param_type(ty: &RustType, lowering: &Lowering<'_>) -> bool {
 fn enum_model(name: String, docs: Vec<String>, values: Vec<String>) -> EnumModel {
     let mut variant_names = NameScope::default();
     variant_names.reserve(FALLBACK_VARIANT);
+    // A value listed twice is one variant; two would make an unreachable match arm.
+    let mut seen = BTreeSet::new();
     let variants = values
         .into_iter()
+        .filter(|wire_value| seen.insert(wire_value.clone()))
         .map(|wire_value| EnumVariant {
             name: variant_names.unique(pascal_case(&wire_value)),
             wire_value,
@@ -920,6 +975,10 @@ fn path_segments(path: &str, params: &[Param], pointer: &Pointer) -> SpecResult<
         };
         segments.push(PathSegment::Param(param.name.clone()));
     }
+    // `/things/` and `/things` are different paths: keep the trailing slash.
+    if path.len() > 1 && path.ends_with('/') {
+        segments.push(PathSegment::Literal(String::new()));
+    }
     Ok(segments)
 }
 
@@ -930,6 +989,48 @@ fn json_content(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str
             essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
         is_json.then_some((media_type.as_str(), content))
     })
+}
+
+/// Whether an alias refers back to itself through other aliases, which Rust cannot express
+/// as a type alias.
+fn alias_contains_itself(name: &str, ty: &RustType, models: &[Model]) -> bool {
+    let mut pending = vec![ty.clone()];
+    let mut seen = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        let mut names = BTreeSet::new();
+        ty.collect_named(&mut names);
+        for named in names {
+            if named == name {
+                return true;
+            }
+            if !seen.insert(named.clone()) {
+                continue;
+            }
+            let alias = models.iter().find(|model| model.name == named);
+            if let Some(Model {
+                kind: ModelKind::Alias(inner),
+                ..
+            }) = alias
+            {
+                pending.push(inner.clone());
+            }
+        }
+    }
+    false
+}
+
+fn error_statuses(operation: &openapiv3::Operation) -> Vec<u16> {
+    let mut statuses: Vec<u16> = operation
+        .responses
+        .responses
+        .keys()
+        .filter_map(|status| match status {
+            StatusCode::Code(code) if *code >= 400 => Some(*code),
+            _ => None,
+        })
+        .collect();
+    statuses.sort_unstable();
+    statuses
 }
 
 fn location_name(param: &Parameter) -> &'static str {
@@ -975,6 +1076,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::codegen::error::SpecLocation;
     use crate::codegen::ir::PaginationKind;
     use crate::codegen::load::parse_spec;
 
@@ -1189,5 +1291,94 @@ components:
         assert_eq!(*default_page_size, 50);
         assert_eq!(page_count_field, "page_count");
         assert!(api.notes.is_empty());
+    }
+
+    fn lower_error(yaml: &str) -> SpecError {
+        let spec = parse_spec(Path::new("test.yaml"), yaml).expect("the test spec parses");
+        lower(&spec).expect_err("the test spec is rejected")
+    }
+
+    const OPERATION_HEADER: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn names_of_hand_written_items_are_avoided() {
+        let yaml = format!(
+            "{OPERATION_HEADER}paths:\n  /things/:\n    get:\n      operationId: builder\n      parameters:\n        \
+             - {{name: send, in: query, schema: {{type: string}}}}\n      responses:\n        '204': {{description: none}}\n\
+             components:\n  schemas:\n    Client:\n      type: object\n      properties:\n        id: {{type: string}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let op = &api.operations[0];
+        assert_eq!(op.method_name, "builder2");
+        assert_eq!(op.params[0].name, "send2");
+        assert_eq!(api.models[0].name, "Client2");
+        let last = op.path_segments.last().expect("segments");
+        assert!(
+            matches!(last, PathSegment::Literal(text) if text.is_empty()),
+            "the trailing slash is kept"
+        );
+    }
+
+    #[test]
+    fn array_path_parameter_is_rejected() {
+        let yaml = format!(
+            "{OPERATION_HEADER}paths:\n  /things/{{ids}}:\n    get:\n      operationId: getThings\n      parameters:\n        \
+             - {{name: ids, in: path, required: true, schema: {{type: array, items: {{type: string}}}}}}\n      \
+             responses:\n        '204': {{description: none}}\n"
+        );
+
+        let err = lower_error(&yaml);
+
+        assert_eq!(
+            err.location,
+            SpecLocation::Pointer(Pointer::from_escaped(
+                "#/paths/~1things~1{ids}/get/parameters/0/schema"
+            ))
+        );
+        assert!(
+            err.message
+                .contains("array parameters outside the query string"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn self_containing_alias_is_rejected() {
+        let yaml = format!(
+            "{OPERATION_HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Tree:\n      type: array\n      items: {{$ref: '#/components/schemas/Tree'}}\n"
+        );
+
+        let err = lower_error(&yaml);
+
+        assert_eq!(
+            err.location,
+            SpecLocation::Pointer(Pointer::from_escaped("#/components/schemas/Tree"))
+        );
+        assert!(
+            err.message
+                .contains("`Tree` contains itself only through arrays or maps"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn duplicate_enum_values_make_one_variant() {
+        let model = enum_model(
+            "Speed".to_owned(),
+            Vec::new(),
+            ["fast", "fast", "slow"].map(str::to_owned).to_vec(),
+        );
+
+        let names: Vec<&str> = model
+            .variants
+            .iter()
+            .map(|variant| variant.name.as_str())
+            .collect();
+
+        assert_eq!(names, ["Fast", "Slow"]);
     }
 }

@@ -8,6 +8,7 @@ use askama::Template;
 
 use super::ir::{
     Api, EnumModel, Model, ModelKind, Operation, PaginationKind, PathSegment, ResponseKind,
+    RustType,
 };
 use super::samples::Samples;
 
@@ -42,6 +43,22 @@ struct RoundTripCase {
     model: String,
     /// Pretty-printed JSON.
     sample: String,
+}
+
+#[derive(Template)]
+#[template(path = "contract.rs.jinja", escape = "none")]
+struct ContractTests {
+    imports: Vec<&'static str>,
+    cases: Vec<ContractCase>,
+}
+
+struct ContractCase {
+    function: String,
+    operation_id: String,
+    /// Comma-separated error statuses.
+    statuses: String,
+    /// The client method call with every argument and optional parameter, before `.send()`.
+    call: String,
 }
 
 #[derive(Template)]
@@ -126,6 +143,11 @@ pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> 
         "tests/model_round_trip.rs".to_owned(),
         RoundTripTests { cases }.render()?,
     )?;
+
+    add(
+        "tests/contract.rs".to_owned(),
+        contract_tests(api, &samples)?.render()?,
+    )?;
     Ok(files)
 }
 
@@ -135,6 +157,74 @@ impl OperationsModule<'_> {
         let mut operations: Vec<&Operation> = self.operations.iter().collect();
         operations.sort_by(|a, b| (&a.path, &a.http_method).cmp(&(&b.path, &b.http_method)));
         operations
+    }
+}
+
+/// Builds one contract case per operation: a call with sample values for every parameter
+/// and body.
+fn contract_tests(api: &Api, samples: &Samples<'_>) -> Result<ContractTests> {
+    let mut cases = Vec::new();
+    for op in &api.operations {
+        let mut arguments = Vec::new();
+        for param in op.required_params() {
+            let value = samples.param_expr(&param.ty).with_context(|| {
+                format!(
+                    "no sample value for the required parameter `{}` of {}",
+                    param.wire_name, op.operation_id
+                )
+            })?;
+            arguments.push(value);
+        }
+        let body = match &op.body {
+            Some(body) => {
+                let sample = samples
+                    .request_body(&body.ty)
+                    .unwrap_or(serde_json::Value::Null);
+                let json = serde_json::to_string(&sample).context("a sample is always JSON")?;
+                let expr = format!(
+                    "serde_json::from_str::<{}>(r##\"{json}\"##).expect(\"the sample body decodes\")",
+                    qualified(&body.ty)
+                );
+                Some((expr, body.required))
+            }
+            None => None,
+        };
+        if let Some((expr, true)) = &body {
+            arguments.push(expr.clone());
+        }
+        let mut call = format!("client.{}({})", op.method_name, arguments.join(", "));
+        for param in op.optional_params() {
+            if let Some(value) = samples.param_expr(&param.ty) {
+                call.push_str(&format!(".{}({value})", param.name));
+            }
+        }
+        if let Some((expr, false)) = &body {
+            call.push_str(&format!(".body({expr})"));
+        }
+        let statuses: Vec<String> = op.error_statuses.iter().map(u16::to_string).collect();
+        cases.push(ContractCase {
+            function: op.method_name.clone(),
+            operation_id: op.operation_id.clone(),
+            statuses: statuses.join(", "),
+            call,
+        });
+    }
+    let all_calls: String = cases.iter().map(|case| case.call.as_str()).collect();
+    let imports = ["models", "operations"]
+        .into_iter()
+        .filter(|module| all_calls.contains(&format!("{module}::")))
+        .collect();
+    Ok(ContractTests { imports, cases })
+}
+
+/// Prints a type with generated names qualified by the `models` module, for test code
+/// outside the crate.
+fn qualified(ty: &RustType) -> String {
+    match ty {
+        RustType::Named(name) => format!("models::{name}"),
+        RustType::Vec(item) => format!("Vec<{}>", qualified(item)),
+        RustType::Map(value) => format!("std::collections::BTreeMap<String, {}>", qualified(value)),
+        other => other.to_string(),
     }
 }
 

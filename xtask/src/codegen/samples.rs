@@ -1,19 +1,34 @@
 //! Sample JSON for every model, with each property filled, for the generated round-trip
 //! tests.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
 use super::ir::{Api, EnumModel, Model, ModelKind, RustType};
 
-/// How deep nested models are filled; recursive models stop here.
-const MAX_DEPTH: usize = 3;
+/// How deep nested models are filled with every property; below it only required
+/// properties are, so that a sample of a recursive model stays small but valid.
+const FULL_DEPTH: usize = 3;
+
+/// How deep required properties are followed; a cycle of required properties stops here.
+const MAX_DEPTH: usize = 8;
 
 /// Builds samples from the models of one API.
 pub struct Samples<'a> {
     models: BTreeMap<&'a str, &'a Model>,
     enums: BTreeMap<&'a str, &'a EnumModel>,
+    /// Enums declared inline in parameters, which live in the `operations` module.
+    operation_enums: BTreeSet<&'a str>,
+}
+
+/// Which properties a sample fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleFor {
+    /// Every property, as a response could carry.
+    Response,
+    /// Every property a client may send: read-only ones are left out.
+    Request,
 }
 
 impl<'a> Samples<'a> {
@@ -25,21 +40,58 @@ impl<'a> Samples<'a> {
             }
             enums.extend(model.inline_enums.iter().map(|e| (e.name.as_str(), e)));
         }
+        let mut operation_enums = BTreeSet::new();
+        for e in api.operations.iter().flat_map(|op| &op.inline_enums) {
+            enums.insert(e.name.as_str(), e);
+            operation_enums.insert(e.name.as_str());
+        }
         let models = api
             .models
             .iter()
             .map(|model| (model.name.as_str(), model))
             .collect();
-        Samples { models, enums }
+        Samples {
+            models,
+            enums,
+            operation_enums,
+        }
+    }
+
+    /// Returns a Rust expression of type `ty` for a parameter argument, such as `"sample"`,
+    /// `1` or `[operations::SortOrder::Asc]`.
+    pub fn param_expr(&self, ty: &RustType) -> Option<String> {
+        Some(match ty {
+            RustType::String => "\"sample\"".to_owned(),
+            RustType::Bool => "true".to_owned(),
+            RustType::I32 | RustType::I64 => "1".to_owned(),
+            RustType::F32 | RustType::F64 => "1.5".to_owned(),
+            RustType::DateTime => {
+                "\"2022-10-21T12:34:56.789Z\".parse::<chrono::DateTime<chrono::Utc>>().expect(\"a valid date-time\")"
+                    .to_owned()
+            }
+            RustType::Date => "\"2022-10-21\".parse::<chrono::NaiveDate>().expect(\"a valid date\")".to_owned(),
+            RustType::Named(name) => {
+                let variant = &self.enums.get(name.as_str())?.variants.first()?.name;
+                let module = if self.operation_enums.contains(name.as_str()) { "operations" } else { "models" };
+                format!("{module}::{name}::{variant}")
+            }
+            RustType::Vec(item) => format!("[{}]", self.param_expr(item)?),
+            RustType::Json | RustType::JsonObject | RustType::Map(_) => return None,
+        })
     }
 
     /// Returns a value of the model named `name` with every property set, nested models
     /// included down to a fixed depth.
     pub fn model(&self, name: &str) -> Option<Value> {
-        self.named(name, 0)
+        self.named(name, 0, SampleFor::Response)
     }
 
-    fn named(&self, name: &str, depth: usize) -> Option<Value> {
+    /// Returns a value of type `ty` for a request body, without read-only properties.
+    pub fn request_body(&self, ty: &RustType) -> Option<Value> {
+        self.value(ty, 0, SampleFor::Request)
+    }
+
+    fn named(&self, name: &str, depth: usize, purpose: SampleFor) -> Option<Value> {
         if let Some(e) = self.enums.get(name) {
             return e
                 .variants
@@ -54,18 +106,25 @@ impl<'a> Samples<'a> {
                 }
                 let object = fields
                     .iter()
+                    .filter(|field| depth <= FULL_DEPTH || field.required)
+                    .filter(|field| purpose == SampleFor::Response || !field.read_only)
                     .filter_map(|field| {
-                        Some((field.wire_name.clone(), self.value(&field.ty, depth + 1)?))
+                        Some((
+                            field.wire_name.clone(),
+                            self.value(&field.ty, depth + 1, purpose)?,
+                        ))
                     })
                     .collect();
                 Some(Value::Object(object))
             }
-            ModelKind::Alias(ty) => self.value(ty, depth),
+            // Aliases count as a level too, so that no chain of them recurses forever.
+            ModelKind::Alias(ty) if depth <= MAX_DEPTH => self.value(ty, depth + 1, purpose),
+            ModelKind::Alias(_) => None,
             ModelKind::Enum(_) => None,
         }
     }
 
-    fn value(&self, ty: &RustType, depth: usize) -> Option<Value> {
+    fn value(&self, ty: &RustType, depth: usize, purpose: SampleFor) -> Option<Value> {
         Some(match ty {
             RustType::String => json!("text"),
             RustType::Bool => json!(true),
@@ -78,11 +137,13 @@ impl<'a> Samples<'a> {
             RustType::Date => json!("2022-10-21"),
             RustType::Json => json!({"any": ["json", 1, null]}),
             RustType::JsonObject => json!({"key": "value"}),
-            RustType::Named(name) => return self.named(name, depth),
-            RustType::Vec(item) => Value::Array(self.value(item, depth).into_iter().collect()),
+            RustType::Named(name) => return self.named(name, depth, purpose),
+            RustType::Vec(item) => {
+                Value::Array(self.value(item, depth, purpose).into_iter().collect())
+            }
             RustType::Map(value) => {
                 let entry = self
-                    .value(value, depth)
+                    .value(value, depth, purpose)
                     .map(|value| ("key".to_owned(), value));
                 Value::Object(entry.into_iter().collect())
             }

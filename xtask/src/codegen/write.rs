@@ -137,7 +137,30 @@ fn write_atomically(path: &Path, contents: &str) -> Result<()> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     temp.write_all(contents.as_bytes())
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
+    // Temporary files are private (0600); generated files get the usual 0644, or keep the
+    // mode of the file they replace.
+    let permissions = match fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => default_permissions(temp.as_file())?,
+    };
+    temp.as_file()
+        .set_permissions(permissions)
+        .with_context(|| format!("cannot set the permissions of {}", temp.path().display()))?;
     temp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions(_file: &fs::File) -> Result<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions(file: &fs::File) -> Result<fs::Permissions> {
+    Ok(file
+        .metadata()
+        .context("cannot read a temporary file's metadata")?
+        .permissions())
 }

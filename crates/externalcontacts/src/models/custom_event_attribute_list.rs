@@ -22,11 +22,11 @@ impl CustomEventAttributeList {
     /// is `None`.
     pub fn new(
         data_type: impl Into<String>,
-        values: impl IntoIterator<Item = String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             data_type: Some(data_type.into()),
-            values: Some(values.into_iter().collect()),
+            values: Some(values.into_iter().map(Into::into).collect()),
         }
     }
 }

@@ -63,7 +63,7 @@ impl DeleteExternalcontactsContactRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -65,9 +65,9 @@ impl DeleteExternalcontactsContactNoteRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "notes",
-                    &crate::ParamValue::param_value(&self.note_id),
+                    &crate::param::path_segment("note_id", &self.note_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -62,7 +62,7 @@ impl DeleteExternalcontactsContactsSchemaRequest {
                     "externalcontacts",
                     "contacts",
                     "schemas",
-                    &crate::ParamValue::param_value(&self.schema_id),
+                    &crate::param::path_segment("schema_id", &self.schema_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -63,7 +63,10 @@ impl DeleteExternalcontactsOrganizationRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                 ],
             );
         request.timeout = self.timeout;

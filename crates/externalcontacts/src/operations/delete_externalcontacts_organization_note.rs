@@ -69,9 +69,12 @@ impl DeleteExternalcontactsOrganizationNoteRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "notes",
-                    &crate::ParamValue::param_value(&self.note_id),
+                    &crate::param::path_segment("note_id", &self.note_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -63,7 +63,10 @@ impl DeleteExternalcontactsRelationshipRequest {
                     "v2",
                     "externalcontacts",
                     "relationships",
-                    &crate::ParamValue::param_value(&self.relationship_id),
+                    &crate::param::path_segment(
+                        "relationship_id",
+                        &self.relationship_id,
+                    )?,
                 ],
             );
         request.timeout = self.timeout;

@@ -75,7 +75,7 @@ impl GetExternalcontactsContactRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                 ],
             );
         if let Some(value) = &self.expand {

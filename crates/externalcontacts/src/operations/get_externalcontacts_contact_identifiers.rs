@@ -62,7 +62,7 @@ impl GetExternalcontactsContactIdentifiersRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "identifiers",
                 ],
             );

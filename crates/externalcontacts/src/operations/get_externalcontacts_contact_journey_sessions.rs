@@ -87,7 +87,7 @@ impl GetExternalcontactsContactJourneySessionsRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "journey",
                     "sessions",
                 ],

@@ -103,7 +103,7 @@ impl GetExternalcontactsContactNotesRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "notes",
                 ],
             );

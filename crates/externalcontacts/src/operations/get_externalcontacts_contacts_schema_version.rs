@@ -65,9 +65,9 @@ impl GetExternalcontactsContactsSchemaVersionRequest {
                     "externalcontacts",
                     "contacts",
                     "schemas",
-                    &crate::ParamValue::param_value(&self.schema_id),
+                    &crate::param::path_segment("schema_id", &self.schema_id)?,
                     "versions",
-                    &crate::ParamValue::param_value(&self.version_id),
+                    &crate::param::path_segment("version_id", &self.version_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -63,7 +63,7 @@ impl GetExternalcontactsContactsSchemaVersionsRequest {
                     "externalcontacts",
                     "contacts",
                     "schemas",
-                    &crate::ParamValue::param_value(&self.schema_id),
+                    &crate::param::path_segment("schema_id", &self.schema_id)?,
                     "versions",
                 ],
             );

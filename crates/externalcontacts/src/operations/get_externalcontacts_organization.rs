@@ -80,7 +80,10 @@ impl GetExternalcontactsOrganizationRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                 ],
             );
         if let Some(value) = &self.expand {

@@ -111,7 +111,10 @@ impl GetExternalcontactsOrganizationContactsRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "contacts",
                 ],
             );

@@ -79,9 +79,12 @@ impl GetExternalcontactsOrganizationNoteRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "notes",
-                    &crate::ParamValue::param_value(&self.note_id),
+                    &crate::param::path_segment("note_id", &self.note_id)?,
                 ],
             );
         if let Some(value) = &self.expand {

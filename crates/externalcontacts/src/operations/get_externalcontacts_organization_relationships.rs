@@ -105,7 +105,10 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "relationships",
                 ],
             );

@@ -68,8 +68,11 @@ impl GetExternalcontactsOrganizationsRequest {
 
     /// Trustor IDs to search by, at most 25. When present, the server ignores `q` and returns
     /// the organizations in the order of these IDs.
-    pub fn trustor_id(mut self, trustor_id: impl IntoIterator<Item = String>) -> Self {
-        self.trustor_id = Some(trustor_id.into_iter().collect());
+    pub fn trustor_id(
+        mut self,
+        trustor_id: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.trustor_id = Some(trustor_id.into_iter().map(Into::into).collect());
         self
     }
 

@@ -70,7 +70,10 @@ impl GetExternalcontactsRelationshipRequest {
                     "v2",
                     "externalcontacts",
                     "relationships",
-                    &crate::ParamValue::param_value(&self.relationship_id),
+                    &crate::param::path_segment(
+                        "relationship_id",
+                        &self.relationship_id,
+                    )?,
                 ],
             );
         if let Some(value) = &self.expand {

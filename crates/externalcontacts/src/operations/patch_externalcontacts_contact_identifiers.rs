@@ -70,7 +70,7 @@ impl PatchExternalcontactsContactIdentifiersRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "identifiers",
                 ],
             );

@@ -64,7 +64,7 @@ impl PostExternalcontactsContactPromotionRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "promotion",
                 ],
             );

@@ -70,7 +70,7 @@ impl PutExternalcontactsContactRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                 ],
             );
         request.json_body(&self.body)?;

@@ -71,9 +71,9 @@ impl PutExternalcontactsContactNoteRequest {
                     "v2",
                     "externalcontacts",
                     "contacts",
-                    &crate::ParamValue::param_value(&self.contact_id),
+                    &crate::param::path_segment("contact_id", &self.contact_id)?,
                     "notes",
-                    &crate::ParamValue::param_value(&self.note_id),
+                    &crate::param::path_segment("note_id", &self.note_id)?,
                 ],
             );
         request.json_body(&self.body)?;

@@ -65,7 +65,7 @@ impl PutExternalcontactsContactsSchemaRequest {
                     "externalcontacts",
                     "contacts",
                     "schemas",
-                    &crate::ParamValue::param_value(&self.schema_id),
+                    &crate::param::path_segment("schema_id", &self.schema_id)?,
                 ],
             );
         request.json_body(&self.body)?;

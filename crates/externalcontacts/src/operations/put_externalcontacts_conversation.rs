@@ -68,7 +68,10 @@ impl PutExternalcontactsConversationRequest {
                     "v2",
                     "externalcontacts",
                     "conversations",
-                    &crate::ParamValue::param_value(&self.conversation_id),
+                    &crate::param::path_segment(
+                        "conversation_id",
+                        &self.conversation_id,
+                    )?,
                 ],
             );
         request.json_body(&self.body)?;

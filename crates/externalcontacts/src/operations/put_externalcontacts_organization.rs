@@ -70,7 +70,10 @@ impl PutExternalcontactsOrganizationRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                 ],
             );
         request.json_body(&self.body)?;

@@ -71,9 +71,12 @@ impl PutExternalcontactsOrganizationNoteRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "notes",
-                    &crate::ParamValue::param_value(&self.note_id),
+                    &crate::param::path_segment("note_id", &self.note_id)?,
                 ],
             );
         request.json_body(&self.body)?;

@@ -70,9 +70,12 @@ impl PutExternalcontactsOrganizationTrustorTrustorIdRequest {
                     "v2",
                     "externalcontacts",
                     "organizations",
-                    &crate::ParamValue::param_value(&self.external_organization_id),
+                    &crate::param::path_segment(
+                        "external_organization_id",
+                        &self.external_organization_id,
+                    )?,
                     "trustor",
-                    &crate::ParamValue::param_value(&self.trustor_id),
+                    &crate::param::path_segment("trustor_id", &self.trustor_id)?,
                 ],
             );
         request.timeout = self.timeout;

@@ -68,7 +68,10 @@ impl PutExternalcontactsRelationshipRequest {
                     "v2",
                     "externalcontacts",
                     "relationships",
-                    &crate::ParamValue::param_value(&self.relationship_id),
+                    &crate::param::path_segment(
+                        "relationship_id",
+                        &self.relationship_id,
+                    )?,
                 ],
             );
         request.json_body(&self.body)?;
