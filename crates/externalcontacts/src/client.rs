@@ -264,6 +264,7 @@ impl Client {
             status,
             correlation_id: correlation_id(&headers),
             retry_after: retry_after(&headers),
+            headers,
             body,
         };
         if status == StatusCode::UNAUTHORIZED {
@@ -272,7 +273,7 @@ impl Client {
         let retry = RetryReason::for_status(status, operation.retry_safe);
         let retry_after = api_error.retry_after;
         Attempt::Failure {
-            error: Error::Api(api_error),
+            error: Error::Api(Box::new(api_error)),
             retry,
             retry_after,
         }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 /// Why a request failed.
@@ -12,7 +13,7 @@ use reqwest::StatusCode;
 pub enum Error {
     /// The server responded with a status outside 2XX (other than a 401 that a new token did
     /// not fix, which is [`Error::Auth`]).
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// No access token could be obtained, or the API rejected it.
     Auth(AuthError),
     /// The request or the response timed out.
@@ -175,8 +176,10 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The `ININ-Correlation-Id` header, which Genesys Cloud support requests when investigating.
     pub correlation_id: Option<String>,
-    /// The wait the `Retry-After` header asked for.
+    /// The wait the `Retry-After` header requested.
     pub retry_after: Option<Duration>,
+    /// The response headers.
+    pub headers: HeaderMap,
     /// The response body exactly as received.
     pub body: Bytes,
 }

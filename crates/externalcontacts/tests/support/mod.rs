@@ -128,10 +128,23 @@ fn client(port: u16, status: Option<u16>) -> Client {
         .expect("a loopback base URL is valid")
 }
 
-/// Describes an error, with the body for API errors: Prism explains rejected requests there.
+/// Describes an error. For API errors it adds Prism's explanation of a rejected request,
+/// which Prism sends in the `sl-violations` header, and the body.
 fn describe(err: &Error) -> String {
     match err {
-        Error::Api(api) => format!("{err}; body: {}", String::from_utf8_lossy(&api.body)),
+        Error::Api(api) => {
+            let violations = api
+                .headers
+                .get("sl-violations")
+                .and_then(|value| value.to_str().ok());
+            let violations = violations
+                .map(|text| format!("; violations: {text}"))
+                .unwrap_or_default();
+            format!(
+                "{err}{violations}; body: {}",
+                String::from_utf8_lossy(&api.body)
+            )
+        }
         other => format!("{other} ({other:?})"),
     }
 }
