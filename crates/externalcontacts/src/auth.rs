@@ -59,8 +59,8 @@ impl TokenProvider for StaticToken {
     }
 }
 
-/// Time before a token's expiry at which it is renewed, unless the token lives less than
-/// twice this long; then it is renewed halfway through its life.
+/// Time before a token's expiry at which it is renewed. A token that lives less than twice
+/// this long is renewed halfway through its life instead.
 const RENEW_MARGIN: Duration = Duration::from_secs(300);
 
 /// The OAuth 2.0 client credentials grant against the Genesys Cloud login host:
@@ -208,7 +208,8 @@ fn auth_error(
     })
 }
 
-/// The OAuth `error` and `error_description` of a failed token request, or the status text.
+/// Returns the OAuth `error` and `error_description` of a failed token request, or the status
+/// text.
 fn token_error_reason(status: StatusCode, body: &[u8]) -> String {
     #[derive(Deserialize)]
     struct OAuthError {

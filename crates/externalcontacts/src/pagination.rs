@@ -10,10 +10,11 @@ use crate::error::{PageError, PaginationError};
 use crate::request::OperationInfo;
 use crate::Error;
 
-/// The most records a page-number listing returns: `pageNumber * pageSize` must not exceed it.
+/// Maximum number of records a page-number listing returns: `pageNumber * pageSize` must not
+/// exceed it.
 pub const MAX_PAGE_NUMBER_RECORDS: i64 = 1000;
 
-/// Where a page-number stream starts, and what to suggest when it reaches the record limit.
+/// Start of a page-number stream, and the suggestion for when it reaches the record limit.
 pub(crate) struct PageWindow {
     pub(crate) first_page: i32,
     pub(crate) page_size: i32,
@@ -21,13 +22,13 @@ pub(crate) struct PageWindow {
     pub(crate) scan_hint: Option<&'static str>,
 }
 
-/// What a page-number stream needs to know about a page it received.
+/// Facts a page-number stream needs about a page it received.
 pub(crate) struct PageProgress {
     pub(crate) items: usize,
     pub(crate) page_count: Option<i32>,
 }
 
-/// What a cursor stream needs to know about a page it received.
+/// Facts a cursor stream needs about a page it received.
 pub(crate) struct CursorProgress {
     pub(crate) items: usize,
     /// The cursor of the next page; `None` or empty on the last page.

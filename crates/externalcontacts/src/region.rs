@@ -72,22 +72,22 @@ impl Region {
         Region::EuscDeEast1,
     ];
 
-    /// The AWS-style name, such as `us-east-1`.
+    /// Returns the AWS-style name, such as `us-east-1`.
     pub fn name(self) -> &'static str {
         self.names().0
     }
 
-    /// The domain that the API and login hosts share, such as `mypurecloud.com`.
+    /// Returns the domain that the API and login hosts share, such as `mypurecloud.com`.
     pub fn domain(self) -> &'static str {
         self.names().1
     }
 
-    /// The API base URL, such as `https://api.mypurecloud.com`.
+    /// Returns the API base URL, such as `https://api.mypurecloud.com`.
     pub fn api_base_url(self) -> String {
         format!("https://api.{}", self.domain())
     }
 
-    /// The login base URL, such as `https://login.mypurecloud.com`.
+    /// Returns the login base URL, such as `https://login.mypurecloud.com`.
     pub fn login_base_url(self) -> String {
         format!("https://login.{}", self.domain())
     }

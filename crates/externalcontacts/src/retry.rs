@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 /// Retry settings of a [`Client`](crate::Client).
 ///
 /// The client retries:
-/// - status 429 for every operation, waiting as long as `Retry-After` says, or with capped
+/// - status 429 for every operation, waiting as long as `Retry-After` requests, or with capped
 ///   exponential backoff with full jitter when the header is missing;
 /// - status 502, 503 and 504 and failures before a complete response (connection errors,
 ///   timeouts) only for operations that are safe to repeat: GET, HEAD, PUT and DELETE, and
@@ -110,7 +110,7 @@ impl RetryConfig {
     }
 }
 
-/// Why a failed attempt may be sent again.
+/// Reason for sending a failed attempt again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RetryReason {
     RateLimited,

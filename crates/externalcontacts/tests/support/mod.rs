@@ -1,6 +1,7 @@
 //! Runs the generated contract cases against Stoplight Prism, a mock server that reads the
-//! spec, rejects requests that do not match it (status 422 with its explanation) and answers
-//! with spec-shaped responses.
+//! spec, rejects requests that do not match it and responds with spec-shaped bodies. A
+//! rejection has the status the spec documents for bad requests (400 here, 422 where none is
+//! documented) and explains the violations in the `sl-violations` header.
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -105,7 +106,7 @@ impl Prism {
     }
 }
 
-/// A client for Prism that asks for `status` with `Prefer: code=<status>`, or for the
+/// Returns a client for Prism that requests `status` with `Prefer: code=<status>`, or the
 /// documented success response when `status` is `None`.
 fn client(port: u16, status: Option<u16>) -> Client {
     let mut headers = reqwest::header::HeaderMap::new();
