@@ -503,3 +503,23 @@ fn empty_spec_is_reported() {
         "{message}"
     );
 }
+
+#[test]
+fn invalid_keyword_in_parameter_schema_reports_exact_pointer() {
+    let copy = Copy::new();
+    copy.edit_spec(
+        "          description: Number of contacts per page, from 10 to 200. The server uses 100 when this\n            is left out.\n          schema:\n            type: integer\n",
+        "          description: Number of contacts per page.\n          schema:\n            type: integer\n            minimum: lots\n",
+    );
+
+    let message = codegen_fails_without_writing(&copy);
+
+    // `openapiv3` buffers schema keywords, so the pointer ends at the schema, and the message
+    // names the bad value.
+    let pointer = "#/paths/~1api~1v2~1externalcontacts~1scan~1contacts/get/parameters/0/schema:";
+    assert!(message.contains(pointer), "{message}");
+    assert!(
+        message.contains("invalid type: string \"lots\""),
+        "{message}"
+    );
+}

@@ -130,19 +130,15 @@ fn locate_invalid_node(document: &Value) -> Option<(Pointer, String)> {
             let pointer = item_pointer.push(&method);
             let found = elements(operation.get("parameters"))
                 .find_map(|(index, param)| {
-                    parse_as::<ReferenceOr<Parameter>>(
-                        param,
-                        &pointer.push("parameters").push(index),
-                    )
+                    locate_in_parameter(param, &pointer.push("parameters").push(index))
                 })
                 .or_else(|| {
                     let body = operation.get("requestBody")?;
-                    parse_as::<ReferenceOr<RequestBody>>(body, &pointer.push("requestBody"))
+                    locate_in_request_body(body, &pointer.push("requestBody"))
                 })
                 .or_else(|| {
                     entries(operation.get("responses")).find_map(|(status, response)| {
-                        let pointer = pointer.push("responses").push(&status);
-                        parse_as::<ReferenceOr<Response>>(response, &pointer)
+                        locate_in_response(response, &pointer.push("responses").push(&status))
                     })
                 })
                 .or_else(|| parse_as::<Operation>(operation, &pointer));
@@ -150,19 +146,61 @@ fn locate_invalid_node(document: &Value) -> Option<(Pointer, String)> {
                 return found;
             }
         }
-        if let Some(found) = parse_as::<PathItem>(item, &item_pointer) {
+        let shared = elements(item.get("parameters")).find_map(|(index, param)| {
+            locate_in_parameter(param, &item_pointer.push("parameters").push(index))
+        });
+        if let Some(found) = shared.or_else(|| parse_as::<PathItem>(item, &item_pointer)) {
             return Some(found);
         }
     }
+
     let components = document.get("components");
-    let schemas = entries(components.and_then(|c| c.get("schemas")));
-    for (name, schema) in schemas {
-        let pointer = root.push("components").push("schemas").push(&name);
-        if let Some(found) = locate_invalid_schema(schema, &pointer) {
-            return Some(found);
-        }
-    }
-    None
+    let section = |name: &str| {
+        let pointer = root.push("components").push(name);
+        entries(components.and_then(|c| c.get(name)))
+            .map(move |(key, node)| (pointer.push(key), node))
+    };
+    section("schemas")
+        .find_map(|(pointer, schema)| locate_invalid_schema(schema, &pointer))
+        .or_else(|| {
+            section("parameters").find_map(|(pointer, param)| locate_in_parameter(param, &pointer))
+        })
+        .or_else(|| {
+            section("requestBodies")
+                .find_map(|(pointer, body)| locate_in_request_body(body, &pointer))
+        })
+        .or_else(|| {
+            section("responses")
+                .find_map(|(pointer, response)| locate_in_response(response, &pointer))
+        })
+}
+
+fn locate_in_parameter(param: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
+    param
+        .get("schema")
+        .and_then(|schema| locate_invalid_schema(schema, &pointer.push("schema")))
+        .or_else(|| locate_in_content(param, pointer))
+        .or_else(|| parse_as::<ReferenceOr<Parameter>>(param, pointer))
+}
+
+fn locate_in_request_body(body: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
+    locate_in_content(body, pointer).or_else(|| parse_as::<ReferenceOr<RequestBody>>(body, pointer))
+}
+
+fn locate_in_response(response: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
+    locate_in_content(response, pointer)
+        .or_else(|| parse_as::<ReferenceOr<Response>>(response, pointer))
+}
+
+/// Looks inside the schemas of a node's `content` map.
+fn locate_in_content(node: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
+    entries(node.get("content")).find_map(|(media_type, media)| {
+        let schema = media.get("schema")?;
+        locate_invalid_schema(
+            schema,
+            &pointer.push("content").push(&media_type).push("schema"),
+        )
+    })
 }
 
 fn locate_invalid_schema(schema: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
