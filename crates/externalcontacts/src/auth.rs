@@ -63,17 +63,29 @@ impl TokenProvider for StaticToken {
 /// this long is renewed halfway through its life instead.
 const RENEW_MARGIN: Duration = Duration::from_secs(300);
 
+/// Longest token lifetime the client believes; a larger `expires_in` is capped to it, so
+/// that no server value can overflow the clock arithmetic.
+const MAX_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
 /// The OAuth 2.0 client credentials grant against the Genesys Cloud login host:
 /// `POST /oauth/token` with HTTP Basic authentication.
 ///
 /// The token is cached and renewed before it expires. Concurrent requests that find no valid
-/// token wait for one shared renewal instead of each fetching a token.
-pub struct ClientCredentials {
+/// token wait for one shared renewal instead of each fetching a token, and when that renewal
+/// fails they all receive its error instead of each trying again.
+pub(crate) struct ClientCredentials {
     http: reqwest::Client,
     token_url: Url,
     client_id: String,
     client_secret: SecretString,
-    cache: Mutex<Option<CachedToken>>,
+    cache: Mutex<TokenCache>,
+}
+
+#[derive(Default)]
+struct TokenCache {
+    token: Option<CachedToken>,
+    /// When the last token request failed, and how.
+    last_failure: Option<(Instant, AuthError)>,
 }
 
 struct CachedToken {
@@ -116,7 +128,7 @@ impl ClientCredentials {
             token_url,
             client_id,
             client_secret,
-            cache: Mutex::new(None),
+            cache: Mutex::new(TokenCache::default()),
         }
     }
 
@@ -131,10 +143,10 @@ impl ClientCredentials {
             .body("grant_type=client_credentials")
             .send()
             .await
-            .map_err(Error::from_transport)?;
+            .map_err(token_transport_error)?;
         let status = response.status();
         let correlation_id = crate::client::correlation_id(response.headers());
-        let body = response.bytes().await.map_err(Error::from_transport)?;
+        let body = response.bytes().await.map_err(token_transport_error)?;
         if !status.is_success() {
             let reason = token_error_reason(status, &body);
             return Err(auth_error(
@@ -150,7 +162,7 @@ impl ClientCredentials {
                 correlation_id.clone(),
             )
         })?;
-        let lifetime = Duration::from_secs(parsed.expires_in);
+        let lifetime = Duration::from_secs(parsed.expires_in).min(MAX_LIFETIME);
         let renew_after = if lifetime > RENEW_MARGIN * 2 {
             lifetime - RENEW_MARGIN
         } else {
@@ -167,18 +179,37 @@ impl ClientCredentials {
 impl TokenProvider for ClientCredentials {
     fn access_token(&self) -> BoxFuture<'_, Result<SecretString, Error>> {
         Box::pin(async move {
+            let waiting_since = Instant::now();
             // Holding the lock while fetching makes concurrent callers share one request.
             let mut cache = self.cache.lock().await;
             if let Some(cached) = cache
+                .token
                 .as_ref()
                 .filter(|cached| Instant::now() < cached.renew_at)
             {
                 return Ok(cached.token.clone());
             }
-            let fresh = self.fetch().await?;
-            let token = fresh.token.clone();
-            *cache = Some(fresh);
-            Ok(token)
+            // A request that failed while this caller waited answers for it too.
+            if let Some((failed_at, error)) = &cache.last_failure {
+                if *failed_at >= waiting_since {
+                    return Err(Error::Auth(error.clone()));
+                }
+            }
+            match self.fetch().await {
+                Ok(fresh) => {
+                    let token = fresh.token.clone();
+                    *cache = TokenCache {
+                        token: Some(fresh),
+                        last_failure: None,
+                    };
+                    Ok(token)
+                }
+                Err(Error::Auth(error)) => {
+                    cache.last_failure = Some((Instant::now(), error.clone()));
+                    Err(Error::Auth(error))
+                }
+                Err(other) => Err(other),
+            }
         })
     }
 
@@ -186,14 +217,30 @@ impl TokenProvider for ClientCredentials {
         Box::pin(async move {
             let mut cache = self.cache.lock().await;
             let is_cached = cache
+                .token
                 .as_ref()
                 .is_some_and(|cached| cached.token.expose_secret() == token.expose_secret());
             if is_cached {
-                *cache = None;
+                cache.token = None;
             }
             true
         })
     }
+}
+
+/// Turns a failure to reach the login host into an auth error, which callers waiting for the
+/// same token can share.
+fn token_transport_error(err: reqwest::Error) -> Error {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else {
+        "failed"
+    };
+    let mut cause: &dyn std::error::Error = &err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    auth_error(format!("the token request {kind} ({cause})"), None, None)
 }
 
 fn auth_error(

@@ -124,7 +124,10 @@ impl Client {
         }
         let result = loop {
             attempts += 1;
-            let token = self.inner.auth.access_token().await?;
+            let token = match self.inner.auth.access_token().await {
+                Ok(token) => token,
+                Err(err) => break Err(err),
+            };
             let (error, reason, retry_after) = match self.attempt(&request, &token, attempts).await
             {
                 Attempt::Success(response) => break Ok(response),

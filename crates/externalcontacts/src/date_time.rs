@@ -2,8 +2,7 @@
 //! Genesys Cloud sends, `2022-10-21T12:34:56.789Z`.
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserializer, Serializer};
 
 /// Parses RFC 3339 with or without fractional seconds and with `Z` or a numeric offset. A
 /// timestamp without any offset is taken as UTC, as Genesys Cloud stores every time in UTC.
@@ -42,14 +41,41 @@ pub mod option {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let Some(text) = Option::<String>::deserialize(deserializer)? else {
-            return Ok(None);
-        };
-        parse(&text).map(Some).ok_or_else(|| {
-            D::Error::custom(format_args!(
-                "invalid date-time `{text}`: expected RFC 3339, such as 2022-10-21T12:34:56.789Z"
-            ))
-        })
+        deserializer.deserialize_option(OptionVisitor)
+    }
+
+    /// Reads the text without copying it when the deserializer can lend it.
+    struct OptionVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for OptionVisitor {
+        type Value = Option<DateTime<Utc>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 date-time or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            parse(text).map(Some).ok_or_else(|| {
+                E::custom(format_args!(
+                    "invalid date-time `{text}`: expected RFC 3339, such as 2022-10-21T12:34:56.789Z"
+                ))
+            })
+        }
     }
 }
 

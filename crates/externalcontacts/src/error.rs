@@ -11,8 +11,7 @@ use reqwest::StatusCode;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server responded with a status outside 2XX (other than a 401 that a new token did
-    /// not fix, which is [`Error::Auth`]).
+    /// The server responded with a status outside 2XX. A 401 is [`Error::Auth`] instead.
     Api(Box<ApiError>),
     /// No access token could be obtained, or the API rejected it.
     Auth(AuthError),

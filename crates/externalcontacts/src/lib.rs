@@ -40,11 +40,12 @@
 //!     println!("{:?} {:?}", contact.id, contact.last_name);
 //! }
 //!
-//! // Every note of one contact, as a Vec of at most 5,000 notes.
+//! // The notes of one contact, as a Vec. A page-number listing returns at most 1,000
+//! // records; past them `collect_all` fails with `PaginationError::PageLimit`.
 //! let notes = client
 //!     .get_externalcontacts_contact_notes("3ab2c1d0-0000-4000-8000-000000000000")
 //!     .page_size(100)
-//!     .collect_all(5_000)
+//!     .collect_all(1_000)
 //!     .await?;
 //! println!("{} notes", notes.len());
 //! # Ok(())
@@ -75,6 +76,7 @@
 mod auth;
 mod client;
 mod date_time;
+mod de;
 mod error;
 mod pagination;
 pub(crate) mod param;
@@ -87,7 +89,7 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
-pub use crate::auth::{BoxFuture, ClientCredentials, StaticToken, TokenProvider};
+pub use crate::auth::{BoxFuture, StaticToken, TokenProvider};
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::error::{ApiError, AuthError, DecodeError, Error, PageError, PaginationError};
 pub use crate::pagination::MAX_PAGE_NUMBER_RECORDS;
@@ -97,6 +99,7 @@ pub use crate::request::ApiResponse;
 pub(crate) use crate::request::OperationInfo;
 pub use crate::retry::RetryConfig;
 pub use reqwest::StatusCode;
+pub use secrecy::SecretString;
 
 /// Compiles the README's Rust examples as doctests.
 #[cfg(doctest)]

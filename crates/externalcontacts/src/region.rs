@@ -46,11 +46,13 @@ pub enum Region {
     /// Asia Pacific (Singapore), `apse1.pure.cloud`.
     ApSoutheast1,
     /// EMEA (European Sovereign Cloud, Germany), `edee1.eusc-pure.cloud`.
+    // NOTE: the AWS-style names of the last three regions follow AWS's own names for those
+    // locations; Genesys's SDKs may spell them differently.
     EuscDeEast1,
 }
 
 impl Region {
-    /// Every region, in the order Genesys Cloud opened them.
+    /// Every region.
     pub const ALL: [Region; 18] = [
         Region::UsEast1,
         Region::EuWest1,

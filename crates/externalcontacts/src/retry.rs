@@ -17,6 +17,11 @@ use reqwest::StatusCode;
 /// It gives up, returning the last error, after `max_attempts` attempts, when one wait would
 /// exceed `max_wait`, or when the waits would add up to more than `budget`. Every other
 /// status is returned at once. Request bodies are sent again unchanged.
+///
+/// Two cases are outside these settings, even [`RetryConfig::disabled`]: a request that the
+/// API rejects with 401 is sent once more after the token provider renews its token, and the
+/// token request of the client credentials grant itself is not retried (its failure is an
+/// [`Error::Auth`](crate::Error::Auth) carrying the login host's status).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
     max_attempts: u32,

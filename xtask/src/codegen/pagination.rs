@@ -109,7 +109,13 @@ fn link_scan_alternatives(operations: &mut [Operation]) {
         })
         .collect();
     for op in operations {
-        let Some(pagination) = &mut op.pagination else {
+        // A listing under a parent (the notes of one contact) has no scan of its own: the
+        // scans list every record of the organization.
+        let has_parent = op
+            .params
+            .iter()
+            .any(|param| param.location == ParamLocation::Path);
+        let Some(pagination) = op.pagination.as_mut().filter(|_| !has_parent) else {
             continue;
         };
         let item = pagination.item.clone();

@@ -108,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for GroupContactType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 
@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for GroupContactMediaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

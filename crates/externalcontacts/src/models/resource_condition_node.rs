@@ -85,7 +85,7 @@ impl<'de> serde::Deserialize<'de> for ResourceConditionNodeConjunction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 
@@ -172,7 +172,7 @@ impl<'de> serde::Deserialize<'de> for ResourceConditionNodeOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

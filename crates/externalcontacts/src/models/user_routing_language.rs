@@ -96,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for UserRoutingLanguageState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

@@ -147,7 +147,6 @@ impl GetExternalcontactsOrganizationContactsRequest {
     ///
     /// The server returns only the first 1,000 records of a page-number listing. Instead of
     /// asking for a page past them, the stream ends with [`PaginationError::PageLimit`](crate::PaginationError::PageLimit).
-    /// [`Client::get_externalcontacts_scan_contacts`] lists every record.
     pub fn pages(
         self,
     ) -> futures_util::stream::BoxStream<'static, Result<ContactListing, Error>> {
@@ -158,9 +157,7 @@ impl GetExternalcontactsOrganizationContactsRequest {
             crate::pagination::PageWindow {
                 first_page,
                 page_size,
-                scan_hint: Some(
-                    "`Client::get_externalcontacts_scan_contacts` (GET /api/v2/externalcontacts/scan/contacts)",
-                ),
+                scan_hint: None,
             },
             move |page_number| {
                 let mut request = self.clone();
@@ -260,7 +257,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalcontactsOrganizationContactsExp
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

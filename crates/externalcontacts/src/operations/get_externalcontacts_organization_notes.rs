@@ -136,7 +136,6 @@ impl GetExternalcontactsOrganizationNotesRequest {
     ///
     /// The server returns only the first 1,000 records of a page-number listing. Instead of
     /// asking for a page past them, the stream ends with [`PaginationError::PageLimit`](crate::PaginationError::PageLimit).
-    /// [`Client::get_externalcontacts_scan_notes`] lists every record.
     pub fn pages(
         self,
     ) -> futures_util::stream::BoxStream<'static, Result<NoteListing, Error>> {
@@ -147,9 +146,7 @@ impl GetExternalcontactsOrganizationNotesRequest {
             crate::pagination::PageWindow {
                 first_page,
                 page_size,
-                scan_hint: Some(
-                    "`Client::get_externalcontacts_scan_notes` (GET /api/v2/externalcontacts/scan/notes)",
-                ),
+                scan_hint: None,
             },
             move |page_number| {
                 let mut request = self.clone();
@@ -246,7 +243,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalcontactsOrganizationNotesExpand
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

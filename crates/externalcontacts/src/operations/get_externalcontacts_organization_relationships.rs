@@ -138,7 +138,6 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
     ///
     /// The server returns only the first 1,000 records of a page-number listing. Instead of
     /// asking for a page past them, the stream ends with [`PaginationError::PageLimit`](crate::PaginationError::PageLimit).
-    /// [`Client::get_externalcontacts_scan_relationships`] lists every record.
     pub fn pages(
         self,
     ) -> futures_util::stream::BoxStream<'static, Result<RelationshipListing, Error>> {
@@ -149,9 +148,7 @@ impl GetExternalcontactsOrganizationRelationshipsRequest {
             crate::pagination::PageWindow {
                 first_page,
                 page_size,
-                scan_hint: Some(
-                    "`Client::get_externalcontacts_scan_relationships` (GET /api/v2/externalcontacts/scan/relationships)",
-                ),
+                scan_hint: None,
             },
             move |page_number| {
                 let mut request = self.clone();
@@ -248,7 +245,7 @@ for GetExternalcontactsOrganizationRelationshipsExpand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        deserializer.deserialize_str(crate::de::StrVisitor::new())
     }
 }
 

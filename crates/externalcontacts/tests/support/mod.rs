@@ -116,8 +116,10 @@ fn client(port: u16, status: Option<u16>) -> Client {
             .expect("a valid header value");
         headers.insert("prefer", prefer);
     }
+    // A custom client gets no default timeout, and one stuck request must not hang the run.
     let http = reqwest::Client::builder()
         .default_headers(headers)
+        .timeout(Duration::from_secs(30))
         .build()
         .expect("an HTTP client");
     Client::builder()
