@@ -10,7 +10,8 @@ fn main() {
     divan::main();
 }
 
-/// A body like the API's: 1,000 contacts with phones, an address and a nested organization.
+/// Builds a body like the API's: 1,000 contacts with phones, an address and a nested
+/// organization.
 fn listing_body() -> Vec<u8> {
     let contacts: Vec<serde_json::Value> = (0..1000)
         .map(|id| {
@@ -45,7 +46,7 @@ fn listing_body() -> Vec<u8> {
     serde_json::to_vec(&listing).expect("a JSON value serializes")
 }
 
-/// The fewest fields a caller of this listing might read, as a baseline.
+/// Minimum set of fields a caller of this listing might read, as a baseline.
 #[derive(Deserialize)]
 struct MinimalListing {
     #[allow(dead_code, reason = "decoded to measure the cost, never read")]

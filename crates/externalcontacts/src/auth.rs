@@ -63,8 +63,8 @@ impl TokenProvider for StaticToken {
 /// this long is renewed halfway through its life instead.
 const RENEW_MARGIN: Duration = Duration::from_secs(300);
 
-/// Longest token lifetime the client believes; a larger `expires_in` is capped to it, so
-/// that no server value can overflow the clock arithmetic.
+/// Maximum token lifetime the client accepts. A larger `expires_in` is capped to it, so that
+/// no server value can overflow the clock arithmetic.
 const MAX_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// The OAuth 2.0 client credentials grant against the Genesys Cloud login host:
@@ -189,7 +189,7 @@ impl TokenProvider for ClientCredentials {
             {
                 return Ok(cached.token.clone());
             }
-            // A request that failed while this caller waited answers for it too.
+            // A token request that failed while this caller waited fails this caller too.
             if let Some((failed_at, error)) = &cache.last_failure {
                 if *failed_at >= waiting_since {
                     return Err(Error::Auth(error.clone()));
@@ -236,10 +236,7 @@ fn token_transport_error(err: reqwest::Error) -> Error {
     } else {
         "failed"
     };
-    let mut cause: &dyn std::error::Error = &err;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
+    let cause = crate::error::innermost_cause(&err);
     auth_error(format!("the token request {kind} ({cause})"), None, None)
 }
 

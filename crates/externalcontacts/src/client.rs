@@ -69,7 +69,7 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The base URL that operation paths are appended to.
+    /// Returns the base URL that operation paths are appended to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
@@ -291,7 +291,7 @@ pub(crate) fn correlation_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// How the client obtains access tokens.
+/// Source of the client's access tokens.
 enum Credentials {
     Token(SecretString),
     ClientSecret {

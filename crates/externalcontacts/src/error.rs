@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-/// Why a request failed.
+/// Failure of a request.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -43,7 +43,7 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the response, when there was one.
+    /// Returns the HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(err) => Some(err.status),
@@ -58,7 +58,7 @@ impl Error {
         }
     }
 
-    /// The error itself, or for a failed page request the error of that request.
+    /// Returns the error itself, or for a failed page request the error of that request.
     fn cause(&self) -> &Error {
         match self {
             Error::Page(err) => err.source.cause(),
@@ -66,18 +66,19 @@ impl Error {
         }
     }
 
-    /// Whether the server responded 404 Not Found.
+    /// Returns whether the server responded 404 Not Found.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the server responded 429 Too Many Requests, after the retries the client's
+    /// Returns whether the server responded 429 Too Many Requests, after the retries the client's
     /// [`RetryConfig`](crate::RetryConfig) allows.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self.cause(), Error::Api(err) if err.status == StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// The `ININ-Correlation-Id` of the response, which Genesys Cloud support requests when investigating.
+    /// Returns the `ININ-Correlation-Id` of the response, which Genesys Cloud support requests
+    /// when investigating.
     pub fn correlation_id(&self) -> Option<&str> {
         match self.cause() {
             Error::Api(err) => err.correlation_id.as_deref(),
@@ -86,7 +87,7 @@ impl Error {
         }
     }
 
-    /// The wait the server asked for with `Retry-After`.
+    /// Returns the wait the server requested with `Retry-After`.
     pub fn retry_after(&self) -> Option<Duration> {
         match self.cause() {
             Error::Api(err) => err.retry_after,
@@ -132,9 +133,9 @@ impl std::error::Error for Error {
     }
 }
 
-/// The last error in the source chain, which names the root cause (such as "Connection
-/// refused") more plainly than `reqwest`'s own message.
-fn innermost_cause(err: &(dyn std::error::Error + 'static)) -> String {
+/// Returns the last error in the source chain, which names the root cause (such as
+/// "Connection refused") more plainly than `reqwest`'s own message.
+pub(crate) fn innermost_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = err;
     while let Some(source) = cause.source() {
         cause = source;
@@ -145,11 +146,11 @@ fn innermost_cause(err: &(dyn std::error::Error + 'static)) -> String {
 /// A failure to obtain an access token, or a token the API rejected.
 #[derive(Debug, Clone)]
 pub struct AuthError {
-    /// What failed, without any secret.
+    /// Description of the failure, without any secret.
     pub message: String,
-    /// Status of the token endpoint's or the API's answer, when there was one.
+    /// Status of the token endpoint's or the API's response, when there was one.
     pub status: Option<StatusCode>,
-    /// The `ININ-Correlation-Id` of that answer.
+    /// The `ININ-Correlation-Id` of that response.
     pub correlation_id: Option<String>,
 }
 
@@ -189,7 +190,7 @@ impl ApiError {
         serde_json::from_slice(&self.body).ok()
     }
 
-    /// The `message` field of a JSON error body, when present.
+    /// Returns the `message` field of a JSON error body, when present.
     fn message(&self) -> Option<String> {
         let body: serde_json::Value = self.decode_body()?;
         body.get("message")?.as_str().map(str::to_owned)

@@ -11,7 +11,7 @@ use url::Url;
 use crate::error::DecodeError;
 use crate::{Error, ParamValue};
 
-/// What the generated code knows about an operation, for requests, retries, errors and
+/// Facts the generated code records about an operation, for requests, retries, errors and
 /// tracing.
 #[derive(Debug)]
 pub(crate) struct OperationInfo {

@@ -38,7 +38,7 @@ fn contacts(ids: impl IntoIterator<Item = usize>) -> Vec<Value> {
         .collect()
 }
 
-/// A page-number listing of `total` contacts in pages of the requested size.
+/// Returns a page-number listing of `total` contacts in pages of the requested size.
 fn page_number_listing(total: usize) -> impl Fn(&Request) -> ResponseTemplate + Send + Sync {
     move |request: &Request| {
         let page: usize = query(request, "pageNumber")
@@ -76,7 +76,7 @@ fn ids<T>(items: &[T], id: impl Fn(&T) -> Option<&str>) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn page_number_stream_reads_every_page_with_same_parameters() {
+async fn page_number_stream_keeps_parameters() {
     let (server, client) = server_and_client().await;
     Mock::given(method("GET"))
         .and(path(CONTACTS))
@@ -138,7 +138,7 @@ async fn page_number_stream_stops_at_page_count() {
 }
 
 #[tokio::test]
-async fn page_number_stream_stops_at_empty_page_without_page_count() {
+async fn page_number_stream_stops_at_empty_page() {
     let (server, client) = server_and_client().await;
     Mock::given(path(CONTACTS))
         .respond_with(|request: &Request| {
@@ -336,7 +336,8 @@ async fn collect_all_stops_fetching_at_limit() {
     assert_eq!(received(&server).await.len(), 2);
 }
 
-/// A cursor listing whose pages hand out the cursors in `chain`; `None` ends the listing.
+/// Returns a cursor listing whose pages hand out the cursors in `chain`. `None` ends the
+/// listing.
 fn cursor_listing(
     chain: &'static [Option<&'static str>],
 ) -> impl Fn(&Request) -> ResponseTemplate + Send + Sync {
@@ -424,7 +425,8 @@ async fn repeated_cursor_is_an_error_not_a_loop() {
         .await;
 
     assert_eq!(results.len(), 3, "two pages of one item, then the error");
-    assert!(results[0].is_ok() && results[1].is_ok());
+    assert!(results[0].is_ok(), "{:?}", results[0]);
+    assert!(results[1].is_ok(), "{:?}", results[1]);
     let Err(Error::Pagination(PaginationError::RepeatedCursor { cursor, .. })) = &results[2] else {
         panic!("expected a repeated cursor error, got {:?}", results[2]);
     };

@@ -1,7 +1,7 @@
 //! Login, token renewal, retries, timeouts and logging against local servers.
 //!
 //! Tests that wait use tokio's paused clock. Their clients have no request timeout, because
-//! a paused clock jumps ahead while the runtime waits for the server's answer, and would
+//! a paused clock jumps ahead while the runtime waits for the server's response, and would
 //! fire a timeout at once.
 
 use std::time::Duration;
@@ -28,7 +28,7 @@ fn contact_response() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"id": "c-1", "firstName": "Ada"}))
 }
 
-/// A `reqwest` client without timers, for tests on the paused clock.
+/// Returns a `reqwest` client without timers, for tests on the paused clock.
 fn untimed_http() -> reqwest::Client {
     reqwest::Client::builder()
         .pool_max_idle_per_host(0)
@@ -443,7 +443,8 @@ async fn send_with_response_returns_correlation_id() {
     assert_eq!(response.value.first_name.as_deref(), Some("Ada"));
 }
 
-/// Asks a token endpoint that answers with `template` and returns the auth error message.
+/// Requests a token from an endpoint that responds with `template` and returns the auth
+/// error message.
 async fn token_failure(template: ResponseTemplate) -> String {
     let server = MockServer::start().await;
     Mock::given(path("/oauth/token"))

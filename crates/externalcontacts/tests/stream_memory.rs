@@ -51,7 +51,8 @@ fn peak_since(baseline: usize) -> usize {
 const PAGE_SIZE: usize = 200;
 const PAGES: usize = 500;
 
-/// One page of `PAGE_SIZE` realistic contacts; page `n` hands out cursor `page-{n + 1}`.
+/// Returns one page of `PAGE_SIZE` realistic contacts. Page `n` hands out cursor
+/// `page-{n + 1}`.
 fn page(request: &Request) -> ResponseTemplate {
     let number: usize = request
         .url

@@ -94,7 +94,7 @@ pub fn code_span(value: &str) -> String {
     format!("{fence}{padding}{value}{padding}{fence}")
 }
 
-/// Whether the lines so far leave a code fence open.
+/// Checks whether the lines so far leave a code fence open.
 fn inside_fence(lines: &[String]) -> bool {
     lines
         .iter()

@@ -409,7 +409,7 @@ pub enum ParamLocation {
     Header,
 }
 
-/// How an array parameter is written into the query string.
+/// Encoding of an array parameter in the query string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArrayStyle {
     /// `style: form, explode: true`: `expand=a&expand=b`.
@@ -477,7 +477,7 @@ pub struct Body {
     pub docs: Vec<String>,
 }
 
-/// What `send()` returns on success.
+/// Success result of `send()`.
 #[derive(Debug, Clone)]
 pub struct SuccessResponse {
     pub status: u16,

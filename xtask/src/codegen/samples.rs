@@ -7,11 +7,11 @@ use serde_json::{json, Value};
 
 use super::ir::{Api, EnumModel, Model, ModelKind, RustType};
 
-/// How deep nested models are filled with every property; below it only required
-/// properties are, so that a sample of a recursive model stays small but valid.
+/// Depth down to which nested models are filled with every property. Below it only required
+/// properties are filled, so that a sample of a recursive model stays small but valid.
 const FULL_DEPTH: usize = 3;
 
-/// How deep required properties are followed; a cycle of required properties stops here.
+/// Depth at which required properties stop being followed, which ends a cycle of them.
 const MAX_DEPTH: usize = 8;
 
 /// Builds samples from the models of one API.
@@ -22,7 +22,7 @@ pub struct Samples<'a> {
     operation_enums: BTreeSet<&'a str>,
 }
 
-/// Which properties a sample fills.
+/// Purpose of a sample, which decides the properties it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SampleFor {
     /// Every property, as a response could carry.

@@ -17,7 +17,8 @@ pub struct Tree {
     pub files: BTreeMap<PathBuf, String>,
 }
 
-/// How the files on disk differ from the rendered ones, as paths relative to the crate root.
+/// Differences between the files on disk and the rendered ones, as paths relative to the
+/// crate root.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
     /// Files whose content differs.

@@ -203,9 +203,9 @@ pub fn run(cases: &'static [Case]) -> ExitCode {
                     Some(status) => check_error(status, result),
                 };
                 verdict.map_err(|message| {
-                    let asked =
+                    let requested =
                         status.map_or_else(|| "success".to_owned(), |s| format!("status {s}"));
-                    format!("{} ({asked}): {message}", case.operation)
+                    format!("{} ({requested}): {message}", case.operation)
                 })
             })
             .buffer_unordered(CONCURRENCY)
