@@ -33,6 +33,10 @@ enum Task {
         /// Crate folder to write into, instead of crates/externalcontacts.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write a standalone crate of this name into --out: Cargo.toml, src/lib.rs and the
+        /// runtime beside the models and operations.
+        #[arg(long, value_name = "NAME", requires = "out")]
+        crate_name: Option<String>,
         /// Print the generator's decisions, such as listings that get no stream.
         #[arg(long, short)]
         verbose: bool,
@@ -48,8 +52,9 @@ fn main() -> ExitCode {
             check,
             spec,
             out,
+            crate_name,
             verbose,
-        } => run_codegen(check, spec, out, verbose),
+        } => run_codegen(check, spec, out, crate_name, verbose),
         Task::Test => test::run(&workspace_root()),
     };
     match result {
@@ -65,6 +70,7 @@ fn run_codegen(
     check: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
+    crate_name: Option<String>,
     verbose: bool,
 ) -> anyhow::Result<()> {
     let root = workspace_root();
@@ -83,6 +89,11 @@ fn run_codegen(
             Err(_) => out.clone(),
         };
         config.out_dir = out;
+    }
+    if let Some(name) = crate_name {
+        codegen::check_standalone_target(&config.out_dir, &name)?;
+        command.push(format!("--crate-name {name}"));
+        config.crate_name = Some(name);
     }
     config.command = command.join(" ");
 

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::auth::{ClientCredentials, StaticToken, TokenProvider};
 use crate::error::AuthError;
-use crate::request::{ApiRequest, OperationInfo, RawResponse};
+use crate::request::{ApiRequest, OperationInfo, RawResponse, RequestBody};
 use crate::retry::{retry_after, RetryReason};
 use crate::{ApiError, Error, Region, RetryConfig};
 
@@ -23,7 +23,7 @@ pub(crate) const CORRELATION_ID: &str = "inin-correlation-id";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A client for the External Contacts API.
+/// A client for the API, holding its connection pool, login and retry settings.
 ///
 /// Cloning is cheap and clones share one connection pool and one token cache, so create one
 /// client and clone it where it is needed. Each API operation is a method returning a request
@@ -101,7 +101,8 @@ impl Client {
     pub(crate) async fn execute(&self, request: ApiRequest) -> Result<RawResponse, Error> {
         let operation = request.operation;
         let span = tracing::debug_span!(
-            "externalcontacts.request",
+            // `externalcontacts.request` in this crate: the crate name keeps generated crates apart.
+            concat!(env!("CARGO_PKG_NAME"), ".request"),
             operation = operation.id,
             http.method = %operation.method,
             http.route = operation.path,
@@ -118,7 +119,7 @@ impl Client {
         let mut waited = Duration::ZERO;
         let mut renewed_token = false;
         if self.inner.log_bodies {
-            if let Some(body) = &request.body {
+            if let Some(body) = request.body.as_ref().and_then(RequestBody::logged_bytes) {
                 tracing::trace!(body = %String::from_utf8_lossy(body), "request body");
             }
         }
@@ -211,12 +212,12 @@ impl Client {
             .http
             .request(operation.method.clone(), request.url.clone())
             .headers(request.headers.clone())
-            .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, "application/json");
+            .header(AUTHORIZATION, authorization);
+        if !request.headers.contains_key(ACCEPT) {
+            builder = builder.header(ACCEPT, "application/json");
+        }
         if let Some(body) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            builder = body.apply(builder);
         }
         if let Some(timeout) = request.timeout {
             builder = builder.timeout(timeout);
@@ -432,7 +433,11 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .user_agent(concat!("externalcontacts-rust/", env!("CARGO_PKG_VERSION")))
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "-rust/",
+                    env!("CARGO_PKG_VERSION")
+                ))
                 .build()
                 .map_err(|err| {
                     Error::InvalidConfig(format!("the HTTP client cannot be built: {err}"))

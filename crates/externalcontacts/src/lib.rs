@@ -95,8 +95,8 @@ pub use crate::error::{ApiError, AuthError, DecodeError, Error, PageError, Pagin
 pub use crate::pagination::MAX_PAGE_NUMBER_RECORDS;
 pub(crate) use crate::param::ParamValue;
 pub use crate::region::{Region, UnknownRegion};
-pub use crate::request::ApiResponse;
 pub(crate) use crate::request::OperationInfo;
+pub use crate::request::{ApiResponse, MultipartForm, RawBody};
 pub use crate::retry::RetryConfig;
 pub use reqwest::StatusCode;
 pub use secrecy::SecretString;

@@ -53,6 +53,17 @@ impl ParamValue for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// A JSON value in a URL: a string as it is, anything else as its JSON text. Parameters the
+/// spec types as objects take it.
+impl ParamValue for serde_json::Value {
+    fn param_value(&self) -> String {
+        match self {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl ParamValue for chrono::NaiveDate {
     fn param_value(&self) -> String {
         self.format("%Y-%m-%d").to_string()
@@ -82,6 +93,12 @@ mod tests {
                 .as_deref(),
             Some("...")
         );
+    }
+
+    #[test]
+    fn json_strings_are_bare_and_other_values_are_json() {
+        assert_eq!(serde_json::json!("name").param_value(), "name");
+        assert_eq!(serde_json::json!({"a": 1}).param_value(), r#"{"a":1}"#);
     }
 
     #[test]

@@ -30,9 +30,121 @@ pub(crate) struct ApiRequest {
     pub(crate) operation: &'static OperationInfo,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<RequestBody>,
     /// Time limit for each attempt, overriding the client's.
     pub(crate) timeout: Option<Duration>,
+}
+
+/// A request body, kept so that every attempt sends the same bytes.
+#[derive(Debug, Clone)]
+pub(crate) enum RequestBody {
+    /// Bytes with the media type they are in.
+    Bytes {
+        content_type: &'static str,
+        bytes: Bytes,
+    },
+    /// A `multipart/form-data` body, which reqwest encodes afresh (with a new boundary) for
+    /// each attempt.
+    Multipart(MultipartForm),
+}
+
+impl RequestBody {
+    /// The body's bytes, for logging; a multipart body is not logged.
+    pub(crate) fn logged_bytes(&self) -> Option<&Bytes> {
+        match self {
+            RequestBody::Bytes { bytes, .. } => Some(bytes),
+            RequestBody::Multipart(_) => None,
+        }
+    }
+
+    /// Puts the body on a reqwest request.
+    pub(crate) fn apply(&self, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            RequestBody::Bytes {
+                content_type,
+                bytes,
+            } => builder
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
+            RequestBody::Multipart(form) => builder.multipart(form.to_reqwest()),
+        }
+    }
+}
+
+/// A `multipart/form-data` request body: text fields and files, in order.
+///
+/// ```
+/// # use externalcontacts::MultipartForm;
+/// let form = MultipartForm::new()
+///     .text("name", "report")
+///     .file("file", "report.csv", "text/csv", b"id,name\n1,Ada\n".to_vec());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MultipartForm {
+    parts: Vec<MultipartPart>,
+}
+
+#[derive(Debug, Clone)]
+struct MultipartPart {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    data: Bytes,
+}
+
+impl MultipartForm {
+    /// Returns an empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(MultipartPart {
+            name: name.into(),
+            file_name: None,
+            content_type: None,
+            data: Bytes::from(value.into()),
+        });
+        self
+    }
+
+    /// Adds a file with its name and media type, such as `image/png`.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Self {
+        self.parts.push(MultipartPart {
+            name: name.into(),
+            file_name: Some(file_name.into()),
+            content_type: Some(content_type.into()),
+            data: data.into(),
+        });
+        self
+    }
+
+    fn to_reqwest(&self) -> reqwest::multipart::Form {
+        self.parts
+            .iter()
+            .fold(reqwest::multipart::Form::new(), |form, part| {
+                let mut body = reqwest::multipart::Part::bytes(part.data.to_vec());
+                if let Some(file_name) = &part.file_name {
+                    body = body.file_name(file_name.clone());
+                }
+                if let Some(content_type) = &part.content_type {
+                    // An invalid media type was the caller's to give; the part goes without one.
+                    body = match body.mime_str(content_type) {
+                        Ok(typed) => typed,
+                        Err(_) => reqwest::multipart::Part::bytes(part.data.to_vec())
+                            .file_name(part.file_name.clone().unwrap_or_default()),
+                    };
+                }
+                form.part(part.name.clone(), body)
+            })
+    }
 }
 
 impl ApiRequest {
@@ -88,13 +200,58 @@ impl ApiRequest {
         Ok(())
     }
 
+    /// Asks for a response in `media_types` instead of JSON.
+    #[allow(dead_code, reason = "generated for responses that are not JSON")]
+    pub(crate) fn accept(&mut self, media_types: &'static str) {
+        self.headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static(media_types),
+        );
+    }
+
     /// Serializes `body` as the JSON request body.
     pub(crate) fn json_body(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
             Error::InvalidRequest(format!("the request body cannot be written as JSON: {err}"))
         })?;
-        self.body = Some(Bytes::from(bytes));
+        self.body = Some(RequestBody::Bytes {
+            content_type: "application/json",
+            bytes: Bytes::from(bytes),
+        });
         Ok(())
+    }
+
+    /// Serializes `body` as an `application/x-www-form-urlencoded` request body.
+    #[allow(dead_code, reason = "generated for form bodies")]
+    pub(crate) fn form_body(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
+        let text = serde_urlencoded::to_string(body).map_err(|err| {
+            Error::InvalidRequest(format!(
+                "the request body cannot be written as a form (only flat fields can): {err}"
+            ))
+        })?;
+        self.body = Some(RequestBody::Bytes {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: Bytes::from(text),
+        });
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` request body.
+    #[allow(dead_code, reason = "generated for multipart bodies")]
+    pub(crate) fn multipart_body(&mut self, form: &MultipartForm) {
+        self.body = Some(RequestBody::Multipart(form.clone()));
+    }
+
+    /// Sends `bytes` as they are, labelled with `content_type`.
+    #[allow(
+        dead_code,
+        reason = "generated for bodies that are neither JSON nor forms"
+    )]
+    pub(crate) fn bytes_body(&mut self, bytes: &Bytes, content_type: &'static str) {
+        self.body = Some(RequestBody::Bytes {
+            content_type,
+            bytes: bytes.clone(),
+        });
     }
 }
 
@@ -136,6 +293,21 @@ impl RawResponse {
     /// Accepts any body of an operation that documents none.
     pub(crate) fn empty(self) -> Result<ApiResponse<()>, Error> {
         Ok(self.with_value(()))
+    }
+
+    /// Keeps a body that is not JSON, such as a file or text, with its content type.
+    #[allow(dead_code, reason = "generated for responses that are not JSON")]
+    pub(crate) fn raw_body(self) -> Result<ApiResponse<RawBody>, Error> {
+        let content_type = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = RawBody {
+            content_type,
+            bytes: self.body.clone(),
+        };
+        Ok(self.with_value(body))
     }
 
     fn with_value<T>(self, value: T) -> ApiResponse<T> {
@@ -181,5 +353,34 @@ impl<T> ApiResponse<T> {
     /// Returns the decoded body, dropping status and headers.
     pub fn into_value(self) -> T {
         self.value
+    }
+
+    /// Converts the decoded body, keeping status and headers.
+    pub fn map<U>(self, convert: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse {
+            value: convert(self.value),
+            status: self.status,
+            headers: self.headers,
+        }
+    }
+}
+
+/// A response body that is not JSON (a file, text), as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody {
+    /// The `Content-Type` header, such as `text/plain; charset=utf-8`.
+    pub content_type: Option<String>,
+    /// The body.
+    pub bytes: Bytes,
+}
+
+impl RawBody {
+    /// The body as UTF-8 text.
+    ///
+    /// # Errors
+    ///
+    /// When the body is not valid UTF-8.
+    pub fn text(&self) -> Result<&str, std::str::Utf8Error> {
+        std::str::from_utf8(&self.bytes)
     }
 }

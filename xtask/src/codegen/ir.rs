@@ -7,9 +7,17 @@ use std::fmt;
 
 use super::docs::{code_span, doc_lines, join_paragraphs, markdown_line};
 
+/// The maximum number of arguments a generated function takes without allowing clippy's
+/// `too_many_arguments`, whose limit is seven.
+pub const MAX_ARGUMENTS: usize = 7;
+
 /// A whole API, lowered from one spec.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The spec's `info.version`.
+    pub version: String,
     /// Schema models, sorted by Rust name.
     pub models: Vec<Model>,
     /// Operations, sorted by method name.
@@ -18,6 +26,49 @@ pub struct Api {
     pub error_model: Option<String>,
     /// Decisions worth telling a maintainer, printed by `codegen --verbose`.
     pub notes: Vec<String>,
+    /// Places generated less precisely than the spec describes, by kind, as JSON pointers.
+    pub fallbacks: std::collections::BTreeMap<Fallback, Vec<String>>,
+    /// Names that were suffixed to avoid a collision, as `kind `wanted` -> `given``.
+    pub renames: Vec<String>,
+}
+
+/// A construct generated with a less precise type than the spec describes, so that the
+/// operation or schema still exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fallback {
+    /// An operation without a 2XX response, whose `default` response is taken as success.
+    DefaultAsSuccess,
+    /// `oneOf`, `anyOf` or `not`, typed as `serde_json::Value`.
+    Composition,
+    /// `allOf` with a part that is not an object, typed as `serde_json::Value`.
+    MixedAllOf,
+    /// An array query parameter whose items are objects, sent as one JSON text per item.
+    ObjectQueryParam,
+    /// A scalar schema with keywords that do not fit its `type`, typed by `type` alone.
+    IgnoredKeywords,
+}
+
+impl Fallback {
+    /// One summary line for `count` places.
+    pub fn summary(self, count: usize) -> String {
+        match self {
+            Fallback::DefaultAsSuccess => format!(
+                "{count} operation(s) document no 2XX response: their `default` response is taken as the success response"
+            ),
+            Fallback::Composition => format!(
+                "{count} schema(s) use oneOf, anyOf or not: typed as serde_json::Value"
+            ),
+            Fallback::MixedAllOf => format!(
+                "{count} allOf schema(s) combine parts that are not all objects: typed as serde_json::Value"
+            ),
+            Fallback::ObjectQueryParam => format!(
+                "{count} query parameter(s) are arrays of objects: each item is sent as its JSON text"
+            ),
+            Fallback::IgnoredKeywords => format!(
+                "{count} scalar schema(s) have keywords that do not fit their type (such as string values in a boolean's enum): typed by `type` and `format` alone"
+            ),
+        }
+    }
 }
 
 /// A named type generated from `components/schemas`, with the enums declared inline in it.
@@ -318,6 +369,12 @@ impl Operation {
         self.params.iter().filter(|param| !param.required)
     }
 
+    /// Arguments of the `Client` method besides `&self`: required parameters and body.
+    pub fn argument_count(&self) -> usize {
+        let body = self.body.as_ref().is_some_and(|body| body.required);
+        self.required_params().count() + usize::from(body)
+    }
+
     /// Returns the summary for one table cell, without a trailing period and with `|` escaped.
     pub fn summary_text(&self) -> String {
         let summary = self.summary.as_deref().unwrap_or(&self.operation_id);
@@ -470,21 +527,114 @@ impl Param {
     }
 }
 
+/// A request body and how it is sent.
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub ty: RustType,
+    pub kind: BodyKind,
     pub required: bool,
     pub docs: Vec<String>,
 }
 
-/// Success result of `send()`.
 #[derive(Debug, Clone)]
-pub struct SuccessResponse {
-    pub status: u16,
-    pub kind: ResponseKind,
+pub enum BodyKind {
+    /// JSON from a serializable type.
+    Json(RustType),
+    /// `application/x-www-form-urlencoded` from a serializable type.
+    Form(RustType),
+    /// `multipart/form-data`, built by the caller as a `MultipartForm`.
+    Multipart,
+    /// Any other media type, sent as the caller's bytes.
+    Bytes { content_type: String },
 }
 
+impl Body {
+    /// Stored and argument type of the body.
+    pub fn ty(&self) -> String {
+        match &self.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => ty.to_string(),
+            BodyKind::Multipart => "crate::MultipartForm".to_owned(),
+            BodyKind::Bytes { .. } => "bytes::Bytes".to_owned(),
+        }
+    }
+
+    /// Argument type of the body: bytes are taken as anything that converts to `Bytes`.
+    pub fn input_type(&self) -> String {
+        match &self.kind {
+            BodyKind::Bytes { .. } => "impl Into<bytes::Bytes>".to_owned(),
+            _ => self.ty(),
+        }
+    }
+
+    /// Expression that turns the argument `body`, of [`Self::input_type`], into the stored type.
+    pub fn input_conversion(&self) -> String {
+        match &self.kind {
+            BodyKind::Bytes { .. } => "body.into()".to_owned(),
+            _ => "body".to_owned(),
+        }
+    }
+
+    /// The generated type the body is, if any.
+    pub fn rust_type(&self) -> Option<&RustType> {
+        match &self.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => Some(ty),
+            BodyKind::Multipart | BodyKind::Bytes { .. } => None,
+        }
+    }
+
+    /// The `ApiRequest` call that stores the body held in `value`.
+    pub fn setter(&self, value: &str) -> String {
+        match &self.kind {
+            BodyKind::Json(_) => format!("request.json_body({value})?"),
+            BodyKind::Form(_) => format!("request.form_body({value})?"),
+            BodyKind::Multipart => format!("request.multipart_body({value})"),
+            BodyKind::Bytes { content_type } => {
+                format!("request.bytes_body({value}, {content_type:?})")
+            }
+        }
+    }
+}
+
+/// Success result of `send()`: one documented response, or several as an enum.
 #[derive(Debug, Clone)]
+pub struct SuccessResponse {
+    /// The documented success responses, lowest status first; the first is the one an
+    /// undocumented 2XX status decodes as.
+    pub variants: Vec<ResponseVariant>,
+    /// Name of the enum `send()` returns when the responses have different bodies.
+    pub enum_name: Option<String>,
+}
+
+/// One documented success response.
+#[derive(Debug, Clone)]
+pub struct ResponseVariant {
+    /// The status, or `None` for `2XX` and `default`.
+    pub status: Option<u16>,
+    /// The status key as written in the spec, such as `200` or `default`.
+    pub key: String,
+    /// Enum variant name, such as `Ok` or `Accepted`.
+    pub name: String,
+    pub kind: ResponseKind,
+    pub docs: Vec<String>,
+}
+
+impl ResponseVariant {
+    pub fn is_empty(&self) -> bool {
+        self.kind == ResponseKind::Empty
+    }
+
+    /// Expression that decodes `response` as this variant of the enum `enum_name`.
+    pub fn decode_into(&self, enum_name: &str) -> String {
+        let decoder = self.kind.decoder();
+        let name = &self.name;
+        if self.is_empty() {
+            format!("response.{decoder}().map(|response| response.map(|()| {enum_name}::{name}))")
+        } else {
+            format!("response.{decoder}().map(|response| response.map({enum_name}::{name}))")
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResponseKind {
     /// No body (`204`, or a success response without content).
     Empty,
@@ -492,36 +642,105 @@ pub enum ResponseKind {
     Json,
     /// A typed JSON body.
     Typed(RustType),
+    /// A body that is not JSON (a file, text), kept as bytes with its content type.
+    Raw {
+        /// The documented media types, comma-separated, for the `Accept` header.
+        accept: String,
+    },
 }
 
-impl SuccessResponse {
-    /// The Rust type `send()` returns on success.
+impl ResponseKind {
+    /// The Rust type of the decoded body.
     pub fn output_type(&self) -> String {
-        match &self.kind {
+        match self {
             ResponseKind::Empty => "()".to_owned(),
             ResponseKind::Json => RustType::Json.to_string(),
             ResponseKind::Typed(ty) => ty.to_string(),
-        }
-    }
-
-    /// First line of the `send` docs.
-    pub fn send_summary(&self) -> String {
-        match &self.kind {
-            ResponseKind::Empty => format!("Sends the request; the `{}` response has no body.", self.status),
-            ResponseKind::Json => format!(
-                "Sends the request and returns the `{}` response's JSON, or `Value::Null` when it has no body.",
-                self.status
-            ),
-            ResponseKind::Typed(_) => format!("Sends the request and decodes the `{}` response.", self.status),
+            ResponseKind::Raw { .. } => "crate::RawBody".to_owned(),
         }
     }
 
     /// Name of the `RawResponse` method that decodes this body.
     pub fn decoder(&self) -> &'static str {
-        match &self.kind {
+        match self {
             ResponseKind::Empty => "empty",
             ResponseKind::Json => "json_value",
             ResponseKind::Typed(_) => "json",
+            ResponseKind::Raw { .. } => "raw_body",
+        }
+    }
+}
+
+impl SuccessResponse {
+    /// The response whose body `send()` returns when there is no enum.
+    pub fn primary(&self) -> &ResponseVariant {
+        &self.variants[0]
+    }
+
+    /// The Rust type `send()` returns on success.
+    pub fn output_type(&self) -> String {
+        match &self.enum_name {
+            Some(name) => name.clone(),
+            None => self.primary().kind.output_type(),
+        }
+    }
+
+    /// The typed body, when `send()` returns exactly one generated type.
+    pub fn typed(&self) -> Option<&RustType> {
+        match (&self.enum_name, &self.primary().kind) {
+            (None, ResponseKind::Typed(ty)) => Some(ty),
+            _ => None,
+        }
+    }
+
+    /// The `Accept` header to send instead of `application/json`, when a response is not JSON.
+    pub fn accept(&self) -> Option<String> {
+        let mut media_types: Vec<&str> = Vec::new();
+        for variant in &self.variants {
+            match &variant.kind {
+                ResponseKind::Raw { accept } => media_types.push(accept),
+                ResponseKind::Json | ResponseKind::Typed(_) => media_types.push("application/json"),
+                ResponseKind::Empty => {}
+            }
+        }
+        if !self
+            .variants
+            .iter()
+            .any(|variant| matches!(variant.kind, ResponseKind::Raw { .. }))
+        {
+            return None;
+        }
+        media_types.dedup();
+        Some(media_types.join(", "))
+    }
+
+    /// Generated types the responses mention.
+    pub fn collect_named(&self, names: &mut std::collections::BTreeSet<String>) {
+        for variant in &self.variants {
+            if let ResponseKind::Typed(ty) = &variant.kind {
+                ty.collect_named(names);
+            }
+        }
+    }
+
+    /// First line of the `send` docs.
+    pub fn send_summary(&self) -> String {
+        if let Some(name) = &self.enum_name {
+            return format!(
+                "Sends the request and decodes the response as the [`{name}`] its status selects."
+            );
+        }
+        let variant = self.primary();
+        let key = &variant.key;
+        match &variant.kind {
+            ResponseKind::Empty => format!("Sends the request; the `{key}` response has no body."),
+            ResponseKind::Json => format!(
+                "Sends the request and returns the `{key}` response's JSON, or `Value::Null` when it has no body."
+            ),
+            ResponseKind::Typed(_) => format!("Sends the request and decodes the `{key}` response."),
+            ResponseKind::Raw { .. } => format!(
+                "Sends the request and returns the `{key}` response's bytes with their content type."
+            ),
         }
     }
 }

@@ -15,8 +15,9 @@ use openapiv3::{
 use super::docs::{code_span, doc_lines, join_paragraphs, markdown_line};
 use super::error::{Pointer, SpecError, SpecResult};
 use super::ir::{
-    Api, ArrayStyle, Body, EnumModel, EnumVariant, Field, Model, ModelKind, Operation, Param,
-    ParamLocation, PathSegment, Permissions, ResponseKind, RustType, SuccessResponse,
+    Api, ArrayStyle, Body, BodyKind, EnumModel, EnumVariant, Fallback, Field, Model, ModelKind,
+    Operation, Param, ParamLocation, PathSegment, Permissions, ResponseKind, ResponseVariant,
+    RustType, SuccessResponse,
 };
 use super::names::{pascal_case, snake_case, NameScope};
 use super::pagination::detect_pagination;
@@ -85,6 +86,7 @@ pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
         }
     }
     let mut operations = lowering.lower_operations()?;
+    models.append(&mut lowering.hoisted_models);
     let error_model = lowering.common_error_model();
     let notes = detect_pagination(&models, &mut operations);
 
@@ -97,11 +99,24 @@ pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
         }
     }
     models.sort_by(|a, b| a.name.cmp(&b.name));
+    // Distinct type names can still share a snake-case file name (`ABTest`, `AbTest`).
+    let mut modules = NameScope::default();
+    modules.reserve("mod");
+    for model in &mut models {
+        model.module = modules.unique(snake_case(&model.name));
+    }
+    let mut type_names = std::mem::take(&mut lowering.type_names);
+    lowering.report_renames("type", &mut type_names);
+    lowering.report_renames("model file", &mut modules);
     Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
         models,
         operations,
         error_model,
         notes,
+        fallbacks: lowering.fallbacks,
+        renames: lowering.renames,
     })
 }
 
@@ -125,6 +140,12 @@ struct Lowering<'a> {
     /// For each operation, the schema names of its JSON error responses (`None` for an error
     /// response that is not a schema reference).
     error_schemas: Vec<Option<String>>,
+    /// Structs made from objects declared inline, named after where they appear.
+    hoisted_models: Vec<Model>,
+    /// Places generated with a less precise type than the spec describes.
+    fallbacks: BTreeMap<Fallback, Vec<String>>,
+    /// Names that got a suffix to avoid a collision, for `codegen --verbose`.
+    renames: Vec<String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -146,6 +167,18 @@ impl<'a> Lowering<'a> {
                 model_names.insert(schema_name.clone(), rust_name);
             }
         }
+        // Reported here, where the schema each name was wanted for is known.
+        let renames = type_names
+            .take_renamed()
+            .into_iter()
+            .map(|(wanted, given)| {
+                let schema = model_names
+                    .iter()
+                    .find(|(_, rust_name)| **rust_name == given)
+                    .map_or(wanted.as_str(), |(schema_name, _)| schema_name.as_str());
+                format!("schema `{schema}` is generated as `{given}`, because `{wanted}` is taken")
+            })
+            .collect();
         Lowering {
             spec,
             type_names,
@@ -153,7 +186,25 @@ impl<'a> Lowering<'a> {
             enum_names,
             scalar_aliases: BTreeMap::new(),
             error_schemas: Vec::new(),
+            hoisted_models: Vec::new(),
+            fallbacks: BTreeMap::new(),
+            renames,
         }
+    }
+
+    /// Records the suffixed names of `scope` as renames of this `kind`.
+    fn report_renames(&mut self, kind: &str, scope: &mut NameScope) {
+        for (wanted, given) in scope.take_renamed() {
+            self.renames
+                .push(format!("{kind} `{wanted}` is generated as `{given}`"));
+        }
+    }
+
+    fn fallback(&mut self, kind: Fallback, pointer: &Pointer) {
+        self.fallbacks
+            .entry(kind)
+            .or_default()
+            .push(pointer.to_string());
     }
 
     fn lower_models(&mut self) -> SpecResult<Vec<Model>> {
@@ -196,6 +247,20 @@ impl<'a> Lowering<'a> {
                     SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                         let values = string.enumeration.iter().flatten().cloned().collect();
                         ModelKind::Enum(enum_model(name.clone(), docs.clone(), values))
+                    }
+                    SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                        match self.merged_object(all_of) {
+                            Some(object) => ModelKind::Struct(self.lower_fields(
+                                &name,
+                                &object,
+                                pointer,
+                                &mut inline_enums,
+                            )?),
+                            None => {
+                                self.fallback(Fallback::MixedAllOf, &pointer.push("allOf"));
+                                ModelKind::Alias(RustType::Json)
+                            }
+                        }
                     }
                     _ => ModelKind::Alias(self.lower_schema(
                         schema,
@@ -254,6 +319,7 @@ impl<'a> Lowering<'a> {
                 docs,
             });
         }
+        self.report_renames(&format!("field of `{model_name}`"), &mut field_names);
         Ok(fields)
     }
 
@@ -326,11 +392,7 @@ impl<'a> Lowering<'a> {
             }
             SchemaKind::Type(Type::Object(object)) => {
                 if !object.properties.is_empty() {
-                    return Err(SpecError::at(
-                        pointer,
-                        "unsupported schema: an inline object with properties",
-                        "move the object to components/schemas and refer to it with $ref",
-                    ));
+                    return self.hoist_struct(schema, object, inline, pointer);
                 }
                 match &object.additional_properties {
                     None | Some(AdditionalProperties::Any(_)) => Ok(RustType::JsonObject),
@@ -357,12 +419,17 @@ impl<'a> Lowering<'a> {
                 &pointer.push("allOf").push(0),
                 inline_enums,
             ),
-            SchemaKind::AllOf { .. } => {
-                Err(unsupported(pointer, "allOf with more than one schema"))
+            SchemaKind::AllOf { all_of } => match self.merged_object(all_of) {
+                Some(object) => self.hoist_struct(schema, &object, inline, pointer),
+                None => {
+                    self.fallback(Fallback::MixedAllOf, &pointer.push("allOf"));
+                    Ok(RustType::Json)
+                }
+            },
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+                self.fallback(Fallback::Composition, pointer);
+                Ok(RustType::Json)
             }
-            SchemaKind::OneOf { .. } => Err(unsupported(pointer, "oneOf")),
-            SchemaKind::AnyOf { .. } => Err(unsupported(pointer, "anyOf")),
-            SchemaKind::Not { .. } => Err(unsupported(pointer, "not")),
             SchemaKind::Any(any) if is_empty_any(any) => Ok(RustType::Json),
             SchemaKind::Any(openapiv3::AnySchema { typ: Some(typ), .. })
                 if !KNOWN_TYPES.contains(&typ.as_str()) =>
@@ -373,13 +440,84 @@ impl<'a> Lowering<'a> {
                     format!("use one of {}", KNOWN_TYPES.join(", ")),
                 ))
             }
-            SchemaKind::Any(_) => Err(SpecError::at(
-                pointer,
-                "unsupported schema: its keywords do not form one OpenAPI type \
-                 (for example `enum` on an object, or `type` beside `allOf`)",
-                "give the schema a single `type` with the keywords that type allows",
-            )),
+            SchemaKind::Any(any) => match any_schema_type(any) {
+                Some(ty) => {
+                    self.fallback(Fallback::IgnoredKeywords, pointer);
+                    Ok(ty)
+                }
+                None => Err(SpecError::at(
+                    pointer,
+                    "unsupported schema: its keywords do not form one OpenAPI type \
+                     (for example `type` beside `allOf`, or properties without `type: object`)",
+                    "give the schema a single `type` with the keywords that type allows",
+                )),
+            },
         }
+    }
+
+    /// Makes a struct model of an object declared inline, named after where it appears.
+    fn hoist_struct(
+        &mut self,
+        schema: &Schema,
+        object: &openapiv3::ObjectType,
+        inline: &InlineName,
+        pointer: &Pointer,
+    ) -> SpecResult<RustType> {
+        let name = self.type_names.unique(inline.type_name.clone());
+        let mut inline_enums = Vec::new();
+        let fields = self.lower_fields(&name, object, pointer, &mut inline_enums)?;
+        let docs = match schema.schema_data.description.as_deref() {
+            Some(text) => doc_lines(text),
+            None => markdown_line(format!("The object in {}.", inline.owner)),
+        };
+        self.hoisted_models.push(Model {
+            module: snake_case(&name),
+            name: name.clone(),
+            docs,
+            kind: ModelKind::Struct(fields),
+            inline_enums,
+        });
+        Ok(RustType::Named(name))
+    }
+
+    /// Combines the parts of an `allOf` into one object, or returns `None` when a part is
+    /// not an object (a string, an array, a `oneOf`).
+    fn merged_object(&self, parts: &[ReferenceOr<Schema>]) -> Option<openapiv3::ObjectType> {
+        let mut merged = openapiv3::ObjectType::default();
+        let mut pending: Vec<&ReferenceOr<Schema>> = parts.iter().rev().collect();
+        // A reference cycle through allOf would never end; no real schema nests this deep.
+        let mut budget = 256;
+        while let Some(part) = pending.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            let schema = match part {
+                ReferenceOr::Item(schema) => schema,
+                ReferenceOr::Reference { reference } => {
+                    let name = unescape_pointer_token(reference.strip_prefix(SCHEMA_REF_PREFIX)?);
+                    match self.spec.components.as_ref()?.schemas.get(&name)? {
+                        ReferenceOr::Item(schema) => schema,
+                        ReferenceOr::Reference { .. } => return None,
+                    }
+                }
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    for (name, property) in &object.properties {
+                        merged.properties.insert(name.clone(), property.clone());
+                    }
+                    for name in &object.required {
+                        if !merged.required.contains(name) {
+                            merged.required.push(name.clone());
+                        }
+                    }
+                }
+                SchemaKind::AllOf { all_of } => pending.extend(all_of.iter().rev()),
+                _ => return None,
+            }
+        }
+        Some(merged)
     }
 
     /// Resolves `#/components/schemas/Name` to the model's Rust name.
@@ -428,6 +566,7 @@ impl<'a> Lowering<'a> {
                 operations.push(lowered);
             }
         }
+        self.report_renames("client method", &mut method_names);
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         Ok(operations)
     }
@@ -487,6 +626,7 @@ impl<'a> Lowering<'a> {
             }
         }
 
+        self.report_renames(&format!("parameter of `{operation_id}`"), &mut param_names);
         let path_segments = path_segments(path, &params, pointer)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(
@@ -497,7 +637,8 @@ impl<'a> Lowering<'a> {
             )?),
             None => None,
         };
-        let response = self.lower_success_response(operation, pointer, &mut inline_enums)?;
+        let response =
+            self.lower_success_responses(operation, &type_stem, pointer, &mut inline_enums)?;
         self.record_error_schemas(operation);
 
         Ok(Operation {
@@ -600,8 +741,13 @@ impl<'a> Lowering<'a> {
                 code_span(&data.name)
             ),
         };
-        let ty = self.lower_schema_ref(schema, &inline, &pointer.push("schema"), inline_enums)?;
-        if !is_simple_param_type(&ty, self) {
+        let mut ty =
+            self.lower_schema_ref(schema, &inline, &pointer.push("schema"), inline_enums)?;
+        let object_items = matches!(&ty, RustType::Vec(item) if matches!(**item, RustType::Json | RustType::JsonObject));
+        if object_items && location == ParamLocation::Query {
+            self.fallback(Fallback::ObjectQueryParam, &pointer.push("schema"));
+            ty = RustType::Vec(Box::new(RustType::Json));
+        } else if !is_simple_param_type(&ty, self) {
             return Err(SpecError::at(
                 &pointer.push("schema"),
                 format!("unsupported parameter type `{ty}`: only scalars, enums and arrays of them fit in a URL or header"),
@@ -684,31 +830,44 @@ impl<'a> Lowering<'a> {
                 }
             }
         };
-        let Some((media_type, content)) = json_content(&body.content) else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(unsupported(
+        let Some((media_type, content)) = body_content(&body.content) else {
+            return Err(SpecError::at(
                 &pointer.push("content"),
-                &format!("request body media types {types:?} (only JSON bodies are generated)"),
+                "a request body without a media type",
+                "add `content` with the media type the server accepts, such as `application/json: {schema: ...}`",
             ));
         };
         let content_pointer = pointer.push("content").push(media_type);
-        let ty = match &content.schema {
-            Some(schema) => {
-                let inline = InlineName {
-                    type_name: format!("{type_stem}Body"),
-                    owner: format!("the request body of `{type_stem}`"),
-                };
-                self.lower_schema_ref(
-                    schema,
-                    &inline,
-                    &content_pointer.push("schema"),
-                    inline_enums,
-                )?
+        let inline = InlineName {
+            type_name: format!("{type_stem}Body"),
+            owner: format!("the request body of `{type_stem}`"),
+        };
+        let mut schema_type = |lowering: &mut Self| match &content.schema {
+            Some(schema) => lowering.lower_schema_ref(
+                schema,
+                &inline,
+                &content_pointer.push("schema"),
+                inline_enums,
+            ),
+            None => Ok(RustType::Json),
+        };
+        let kind = match media_essence(media_type).as_str() {
+            essence if is_json(essence) => BodyKind::Json(schema_type(self)?),
+            "application/x-www-form-urlencoded" => BodyKind::Form(schema_type(self)?),
+            "multipart/form-data" => BodyKind::Multipart,
+            essence if essence.bytes().all(|byte| (b'!'..=b'~').contains(&byte)) => {
+                BodyKind::Bytes {
+                    content_type: essence.to_owned(),
+                }
             }
-            None => RustType::Json,
+            essence => return Err(SpecError::at(
+                &content_pointer,
+                format!("media type `{essence}` contains characters an HTTP header cannot carry"),
+                "write the media type in ASCII without spaces, such as `application/octet-stream`",
+            )),
         };
         Ok(Body {
-            ty,
+            kind,
             required: body.required,
             docs: body
                 .description
@@ -718,69 +877,136 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn lower_success_response(
+    /// Lowers the 2XX responses, or the `default` response when there is none.
+    fn lower_success_responses(
         &mut self,
         operation: &'a openapiv3::Operation,
+        type_stem: &str,
         pointer: &Pointer,
         inline_enums: &mut Vec<EnumModel>,
     ) -> SpecResult<SuccessResponse> {
-        let success = operation
+        let responses_pointer = pointer.push("responses");
+        let mut documented: Vec<(Option<u16>, String, &'a ReferenceOr<Response>)> = operation
             .responses
             .responses
             .iter()
-            .find_map(|(key, response)| match key {
-                StatusCode::Code(code) if (200..300).contains(code) => Some((*code, key, response)),
-                StatusCode::Range(2) => Some((200, key, response)),
+            .filter_map(|(key, response)| match key {
+                StatusCode::Code(code) if (200..300).contains(code) => {
+                    Some((Some(*code), code.to_string(), response))
+                }
+                StatusCode::Range(2) => Some((None, "2XX".to_owned(), response)),
                 _ => None,
-            });
-        let Some((status, key, response)) = success else {
-            return Err(SpecError::at(
-                &pointer.push("responses"),
-                "no success (2XX) response",
-                "document the status and body the operation returns on success",
-            ));
-        };
-        // The key as written (`2XX` stays `2XX`), so that error pointers match the spec.
-        let response_pointer = pointer.push("responses").push(key);
-        let Some(response) = self.resolve_response(response) else {
-            return Err(SpecError::at(
-                &response_pointer.push("$ref"),
-                "dangling or nested response $ref",
-                "refer to a response defined under components/responses",
-            ));
-        };
-        if status == 204 || response.content.is_empty() {
-            return Ok(SuccessResponse {
+            })
+            .collect();
+        if documented.is_empty() {
+            let Some(default) = &operation.responses.default else {
+                return Err(SpecError::at(
+                    &responses_pointer,
+                    "no success (2XX) response",
+                    "document the status and body the operation returns on success",
+                ));
+            };
+            self.fallback(
+                Fallback::DefaultAsSuccess,
+                &responses_pointer.push("default"),
+            );
+            documented.push((None, "default".to_owned(), default));
+        }
+        // Lowest status first; `2XX` and `default` after every exact status.
+        documented.sort_by_key(|(status, _, _)| status.unwrap_or(u16::MAX));
+
+        let single = documented.len() == 1;
+        let mut variant_names = NameScope::default();
+        let mut variants = Vec::new();
+        for (status, key, response) in documented {
+            // The key as written (`2XX` stays `2XX`), so that error pointers match the spec.
+            let response_pointer = responses_pointer.push(&key);
+            let Some(response) = self.resolve_response(response) else {
+                return Err(SpecError::at(
+                    &response_pointer.push("$ref"),
+                    "dangling or nested response $ref",
+                    "refer to a response defined under components/responses",
+                ));
+            };
+            let name = variant_names.unique(status_variant_name(status, &key));
+            // `GetReportResponse` is the enum when there are several responses, whose bodies
+            // are then named after their variant: `GetReportOk`.
+            let type_name = if single {
+                format!("{type_stem}Response")
+            } else {
+                format!("{type_stem}{name}")
+            };
+            let inline = InlineName {
+                type_name,
+                owner: format!("the `{key}` response of `{type_stem}`"),
+            };
+            let kind =
+                self.response_kind(status, response, &inline, &response_pointer, inline_enums)?;
+            let docs = join_paragraphs([
+                markdown_line(format!("The `{key}` response.")),
+                doc_lines(&response.description),
+            ]);
+            variants.push(ResponseVariant {
+                name,
                 status,
-                kind: ResponseKind::Empty,
+                key,
+                kind,
+                docs,
             });
         }
-        let Some((media_type, content)) = json_content(&response.content) else {
-            let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            return Err(unsupported(
-                &response_pointer.push("content"),
-                &format!("response media types {types:?} (only JSON responses are generated)"),
-            ));
+        let same_body = variants
+            .iter()
+            .all(|variant| variant.kind == variants[0].kind);
+        let enum_name =
+            (!same_body).then(|| self.type_names.unique(format!("{type_stem}Response")));
+        Ok(SuccessResponse {
+            variants,
+            enum_name,
+        })
+    }
+
+    fn response_kind(
+        &mut self,
+        status: Option<u16>,
+        response: &Response,
+        inline: &InlineName,
+        pointer: &Pointer,
+        inline_enums: &mut Vec<EnumModel>,
+    ) -> SpecResult<ResponseKind> {
+        if status == Some(204) {
+            return Ok(ResponseKind::Empty);
+        }
+        let Some((media_type, content)) = body_content(&response.content) else {
+            return Ok(ResponseKind::Empty);
         };
-        let kind = match &content.schema {
-            None => ResponseKind::Json,
-            Some(schema) => {
-                let type_stem = pascal_case(operation.operation_id.as_deref().unwrap_or_default());
-                let schema_pointer = response_pointer
-                    .push("content")
-                    .push(media_type)
-                    .push("schema");
-                let inline = InlineName {
-                    type_name: format!("{type_stem}Response"),
-                    owner: format!("the response body of `{type_stem}`"),
-                };
-                match self.lower_schema_ref(schema, &inline, &schema_pointer, inline_enums)? {
-                    RustType::Json | RustType::JsonObject => ResponseKind::Json,
-                    ty => ResponseKind::Typed(ty),
-                }
+        if !is_json(&media_essence(media_type)) {
+            let accept = response
+                .content
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if !accept.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+                return Err(SpecError::at(
+                    &pointer.push("content"),
+                    format!(
+                        "media types `{accept}` contain characters an HTTP header cannot carry"
+                    ),
+                    "write media types in ASCII, such as `text/plain`",
+                ));
             }
+            return Ok(ResponseKind::Raw { accept });
+        }
+        let Some(schema) = &content.schema else {
+            return Ok(ResponseKind::Json);
         };
-        Ok(SuccessResponse { status, kind })
+        let schema_pointer = pointer.push("content").push(media_type).push("schema");
+        Ok(
+            match self.lower_schema_ref(schema, inline, &schema_pointer, inline_enums)? {
+                RustType::Json | RustType::JsonObject => ResponseKind::Json,
+                ty => ResponseKind::Typed(ty),
+            },
+        )
     }
 
     fn resolve_response(&self, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
@@ -809,7 +1035,7 @@ impl<'a> Lowering<'a> {
             }
             let schema = self
                 .resolve_response(response)
-                .and_then(|response| json_content(&response.content))
+                .and_then(|response| body_content(&response.content))
                 .and_then(|(_, content)| match &content.schema {
                     Some(ReferenceOr::Reference { reference }) => reference
                         .strip_prefix(SCHEMA_REF_PREFIX)
@@ -829,6 +1055,23 @@ impl<'a> Lowering<'a> {
             .all(|schema| schema.as_deref() == Some(first.as_str()))
             .then_some(first)
     }
+}
+
+/// Types a scalar schema by its `type` and `format` alone, for a schema whose other keywords
+/// do not fit its type, such as `{type: boolean, enum: ["true", "false"]}`.
+fn any_schema_type(any: &openapiv3::AnySchema) -> Option<RustType> {
+    let format = any.format.as_deref();
+    Some(match any.typ.as_deref()? {
+        "boolean" => RustType::Bool,
+        "integer" if format == Some("int32") => RustType::I32,
+        "integer" => RustType::I64,
+        "number" if format == Some("float") => RustType::F32,
+        "number" => RustType::F64,
+        "string" if format == Some("date-time") => RustType::DateTime,
+        "string" if format == Some("date") => RustType::Date,
+        "string" => RustType::String,
+        _ => return None,
+    })
 }
 
 /// Checks that a parameter of this type can be written as text in a URL or header.
@@ -982,13 +1225,46 @@ fn path_segments(path: &str, params: &[Param], pointer: &Pointer) -> SpecResult<
     Ok(segments)
 }
 
-fn json_content(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
-    content.iter().find_map(|(media_type, content)| {
-        let essence = media_type.split(';').next().unwrap_or_default().trim();
-        let is_json =
-            essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
-        is_json.then_some((media_type.as_str(), content))
-    })
+/// Picks the media type to generate for: JSON when offered, else the first one listed.
+fn body_content(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .iter()
+        .find(|(media_type, _)| is_json(&media_essence(media_type)))
+        .or_else(|| content.first())
+        .map(|(media_type, content)| (media_type.as_str(), content))
+}
+
+/// A media type without parameters, in lower case: `Application/JSON; charset=utf-8` ->
+/// `application/json`.
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// Names the enum variant of a success response after its status: `Ok`, `Accepted`.
+fn status_variant_name(status: Option<u16>, key: &str) -> String {
+    let name = match status {
+        Some(200) => "Ok",
+        Some(201) => "Created",
+        Some(202) => "Accepted",
+        Some(203) => "NonAuthoritative",
+        Some(204) => "NoContent",
+        Some(205) => "ResetContent",
+        Some(206) => "PartialContent",
+        Some(207) => "MultiStatus",
+        Some(code) => return format!("Status{code}"),
+        None if key == "default" => "Default",
+        None => "Success",
+    };
+    name.to_owned()
 }
 
 /// Whether an alias refers back to itself through other aliases, which Rust cannot express
@@ -1363,6 +1639,98 @@ components:
             "{}",
             err.message
         );
+    }
+
+    const RESPONSES_SPEC: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /jobs:
+    post:
+      operationId: postJobs
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                name: {type: string}
+      responses:
+        '202': {description: queued}
+        '200':
+          description: done
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+    put:
+      operationId: putJobs
+      requestBody:
+        content:
+          image/PNG: {schema: {type: string, format: binary}}
+      responses:
+        default: {description: stored}
+";
+
+    #[test]
+    fn differing_success_bodies_become_an_enum_in_status_order() {
+        let api = lower_yaml(RESPONSES_SPEC);
+
+        let op = &api.operations[0];
+        assert_eq!(op.response.enum_name.as_deref(), Some("PostJobsResponse"));
+        let variants: Vec<(&str, &ResponseKind)> = op
+            .response
+            .variants
+            .iter()
+            .map(|variant| (variant.name.as_str(), &variant.kind))
+            .collect();
+        let typed = ResponseKind::Typed(RustType::Named("PostJobsOk".to_owned()));
+        assert_eq!(
+            variants,
+            [("Ok", &typed), ("Accepted", &ResponseKind::Empty)]
+        );
+        let body = op.body.as_ref().expect("a body");
+        assert!(
+            matches!(&body.kind, BodyKind::Form(RustType::Named(name)) if name == "PostJobsBody"),
+            "{body:?}"
+        );
+        let hoisted: Vec<&str> = api.models.iter().map(|model| model.name.as_str()).collect();
+        assert_eq!(hoisted, ["PostJobsBody", "PostJobsOk"]);
+    }
+
+    #[test]
+    fn default_response_and_other_media_types_are_fallbacks_with_pointers() {
+        let api = lower_yaml(RESPONSES_SPEC);
+
+        let op = &api.operations[1];
+        assert_eq!(op.response.primary().key, "default");
+        assert!(op.response.primary().is_empty());
+        assert!(
+            matches!(&op.body.as_ref().expect("a body").kind, BodyKind::Bytes { content_type } if content_type == "image/png")
+        );
+        assert_eq!(
+            api.fallbacks[&Fallback::DefaultAsSuccess],
+            ["#/paths/~1jobs/put/responses/default"]
+        );
+    }
+
+    #[test]
+    fn all_of_objects_merge_into_one_struct() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Base:\n      type: object\n      required: [id]\n      properties:\n        \
+             id: {{type: string}}\n    Child:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        \
+             - type: object\n          properties:\n            extra: {{type: integer}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let fields: Vec<(&str, bool)> = struct_fields(&api, "Child")
+            .iter()
+            .map(|field| (field.name.as_str(), field.required))
+            .collect();
+        assert_eq!(fields, [("id", true), ("extra", false)]);
+        assert!(api.fallbacks.is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod pagination;
 mod recursion;
 mod render;
 mod samples;
+mod standalone;
 mod write;
 
 use std::fmt;
@@ -17,11 +18,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use self::render::Extras;
 use self::write::Tree;
 pub use self::write::{count_files, Changes};
 
-/// Folders of the generated crate that hold only generated files.
+/// Folders of the External Contacts crate that hold only generated files.
 const OWNED_DIRS: &[&str] = &["src/models", "src/operations"];
+
+/// Folders of a standalone crate that hold only generated files.
+const STANDALONE_OWNED_DIRS: &[&str] = &["src"];
 
 /// Input spec, output folder and message settings of one generation.
 #[derive(Debug, Clone)]
@@ -38,6 +43,9 @@ pub struct Config {
     pub command: String,
     /// Print the generator's notes (such as listings that get no stream) to stderr.
     pub verbose: bool,
+    /// Write a standalone crate of this name (manifest, crate root and runtime included)
+    /// instead of the generated parts of the External Contacts crate.
+    pub crate_name: Option<String>,
 }
 
 impl Config {
@@ -50,6 +58,7 @@ impl Config {
             out_label: PathBuf::from("crates/externalcontacts"),
             command: "cargo xtask codegen".to_owned(),
             verbose: false,
+            crate_name: None,
         }
     }
 }
@@ -80,19 +89,53 @@ impl fmt::Display for StaleFiles {
 
 impl std::error::Error for StaleFiles {}
 
-/// Renders the whole crate in memory; nothing is written.
-fn render_tree(config: &Config) -> Result<Tree> {
-    let spec = load::load_spec(&config.spec)?;
-    let api = lower::lower(&spec).map_err(|err| err.in_file(&config.spec))?;
-    if config.verbose {
+/// Prints one line per kind of fallback and the count of renamed names to stderr; with
+/// `verbose`, also every place and every note.
+fn report(api: &ir::Api, verbose: bool) {
+    for (kind, places) in &api.fallbacks {
+        eprintln!("fallback: {}", kind.summary(places.len()));
+        if verbose {
+            for place in places {
+                eprintln!("  at {place}");
+            }
+        }
+    }
+    if !api.renames.is_empty() {
+        let hint = if verbose {
+            ":"
+        } else {
+            " (run with -v to list them)"
+        };
+        eprintln!(
+            "note: {} name(s) got a numeric suffix to avoid a collision{hint}",
+            api.renames.len()
+        );
+        if verbose {
+            for rename in &api.renames {
+                eprintln!("  {rename}");
+            }
+        }
+    }
+    if verbose {
         for note in &api.notes {
             eprintln!("note: {note}");
         }
     }
-    let files = render::render(&api, &config.spec_label)?;
+}
+
+/// Renders the whole crate in memory; nothing is written.
+fn render_tree(config: &Config) -> Result<Tree> {
+    let spec = load::load_spec(&config.spec)?;
+    let api = lower::lower(&spec).map_err(|err| err.in_file(&config.spec))?;
+    report(&api, config.verbose);
+    let (extras, owned_dirs) = match &config.crate_name {
+        Some(name) => (Extras::StandaloneCrate(name), STANDALONE_OWNED_DIRS),
+        None => (Extras::ProductTests, OWNED_DIRS),
+    };
+    let files = render::render(&api, &config.spec_label, extras)?;
     Ok(Tree {
         root: config.out_dir.clone(),
-        owned_dirs: OWNED_DIRS.iter().map(PathBuf::from).collect(),
+        owned_dirs: owned_dirs.iter().map(PathBuf::from).collect(),
         files,
     })
 }
@@ -118,4 +161,23 @@ pub fn check(config: &Config) -> Result<()> {
         }
         .into())
     }
+}
+
+/// Rejects turning a folder into a standalone crate named `name` when that would overwrite
+/// hand-written files: the External Contacts crate, or any crate with a manifest the generator
+/// did not write.
+pub fn check_standalone_target(out_dir: &Path, name: &str) -> Result<()> {
+    standalone::validate_crate_name(name)?;
+    let manifest = out_dir.join("Cargo.toml");
+    let text = match std::fs::read_to_string(&manifest) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", manifest.display())),
+    };
+    anyhow::ensure!(
+        text.starts_with(render::GENERATED_MARK_TOML),
+        "{} belongs to a crate the generator did not write, and --crate-name would replace its src/ folder\n  help: choose an empty or new --out folder",
+        manifest.display()
+    );
+    Ok(())
 }

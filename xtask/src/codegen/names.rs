@@ -56,6 +56,8 @@ fn finish_identifier(mut ident: String, digit_prefix: &str) -> String {
 #[derive(Debug, Default)]
 pub struct NameScope {
     taken: BTreeSet<String>,
+    /// `(wanted, given)` for every name that got a suffix, in the order they were asked for.
+    renamed: Vec<(String, String)>,
 }
 
 impl NameScope {
@@ -74,10 +76,17 @@ impl NameScope {
         } else {
             ""
         };
-        (2..)
+        let given = (2..)
             .map(|n| format!("{name}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+            .expect("an unbounded range always yields a free name");
+        self.renamed.push((name, given.clone()));
+        given
+    }
+
+    /// Returns and forgets the `(wanted, given)` pairs of the names that got a suffix.
+    pub fn take_renamed(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.renamed)
     }
 }
 
@@ -133,5 +142,8 @@ mod tests {
         assert_eq!(scope.unique("active".to_owned()), "active3");
         assert_eq!(scope.unique("work2".to_owned()), "work2");
         assert_eq!(scope.unique("work2".to_owned()), "work2_2");
+        let renamed = scope.take_renamed();
+        assert_eq!(renamed[0], ("active".to_owned(), "active2".to_owned()));
+        assert_eq!(renamed.len(), 3);
     }
 }

@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::ir::{
-    Field, Model, ModelKind, Operation, Pagination, PaginationKind, ParamLocation, ResponseKind,
-    RustType,
+    Field, Model, ModelKind, Operation, Pagination, PaginationKind, ParamLocation, RustType,
 };
 
 /// Sets `pagination` on every operation with a recognised shape, and returns notes on the
@@ -26,9 +25,10 @@ pub fn detect_pagination(models: &[Model], operations: &mut [Operation]) -> Vec<
         .collect();
     let mut notes = Vec::new();
     for op in operations.iter_mut() {
-        let ResponseKind::Typed(RustType::Named(page)) = &op.response.kind else {
+        let Some(RustType::Named(page)) = op.response.typed() else {
             continue;
         };
+        let page = page.clone();
         let Some(fields) = structs.get(page.as_str()) else {
             continue;
         };

@@ -7,10 +7,11 @@ use anyhow::{Context, Result};
 use askama::Template;
 
 use super::ir::{
-    Api, EnumModel, Model, ModelKind, Operation, PaginationKind, PathSegment, ResponseKind,
-    RustType,
+    Api, Body, BodyKind, EnumModel, Model, ModelKind, Operation, PaginationKind, PathSegment,
+    RustType, MAX_ARGUMENTS,
 };
 use super::samples::Samples;
+use super::standalone::{self, SpecInfo};
 
 #[derive(Template)]
 #[template(path = "model.rs.jinja", escape = "none")]
@@ -69,15 +70,31 @@ struct OperationsModule<'a> {
     imports: Vec<String>,
 }
 
+/// What to render besides the models and operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extras<'a> {
+    /// The generated tests of the External Contacts crate, whose runtime is hand-written.
+    ProductTests,
+    /// A standalone crate of this name: manifest, crate root and runtime, no tests.
+    StandaloneCrate(&'a str),
+}
+
 /// Renders every generated file, keyed by its path relative to the crate root. The header
 /// comment names `spec_label` as the source.
-pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> {
+pub fn render(
+    api: &Api,
+    spec_label: &str,
+    extras: Extras<'_>,
+) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let mut add = |path: String, text: String| -> Result<()> {
         let formatted = format_rust(&text).with_context(|| {
             format!("the generated `{path}` is not valid Rust; the templates or the generator produced it")
         })?;
-        files.insert(PathBuf::from(path), with_header(&formatted, spec_label));
+        files.insert(
+            PathBuf::from(path),
+            with_header(&formatted, spec_label, "//"),
+        );
         Ok(())
     };
 
@@ -106,8 +123,13 @@ pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> 
     }
     let mut client_types = BTreeSet::new();
     for op in &api.operations {
-        if let Some(body) = op.body.as_ref().filter(|body| body.required) {
-            body.ty.collect_named(&mut client_types);
+        if let Some(ty) = op
+            .body
+            .as_ref()
+            .filter(|body| body.required)
+            .and_then(Body::rust_type)
+        {
+            ty.collect_named(&mut client_types);
         }
         for param in op.required_params() {
             param.ty.collect_named(&mut client_types);
@@ -125,6 +147,28 @@ pub fn render(api: &Api, spec_label: &str) -> Result<BTreeMap<PathBuf, String>> 
         imports: imports(client_types, defined),
     };
     add("src/operations/mod.rs".to_owned(), module.render()?)?;
+
+    if let Extras::StandaloneCrate(crate_name) = extras {
+        let info = SpecInfo {
+            title: &api.title,
+            version: &api.version,
+            spec_label,
+        };
+        let crate_files = standalone::render(crate_name, &info)?;
+        add("src/lib.rs".to_owned(), crate_files.root)?;
+        files.insert(
+            PathBuf::from("Cargo.toml"),
+            with_header(&crate_files.manifest, spec_label, "#"),
+        );
+        for (name, text) in crate_files.runtime {
+            let header = format!(
+                "// This file is copied by `cargo xtask codegen` from the runtime in crates/externalcontacts/src/{name}.\n\
+                 // Do not edit it by hand: change that file, then regenerate.\n\n"
+            );
+            files.insert(PathBuf::from("src").join(name), header + &text);
+        }
+        return Ok(files);
+    }
 
     let samples = Samples::new(api);
     let mut cases = Vec::new();
@@ -176,17 +220,7 @@ fn contract_tests(api: &Api, samples: &Samples<'_>) -> Result<ContractTests> {
             arguments.push(value);
         }
         let body = match &op.body {
-            Some(body) => {
-                let sample = samples
-                    .request_body(&body.ty)
-                    .unwrap_or(serde_json::Value::Null);
-                let json = serde_json::to_string(&sample).context("a sample is always JSON")?;
-                let expr = format!(
-                    "serde_json::from_str::<{}>(r##\"{json}\"##).expect(\"the sample body decodes\")",
-                    qualified(&body.ty)
-                );
-                Some((expr, body.required))
-            }
+            Some(body) => Some((sample_body(body, samples)?, body.required)),
             None => None,
         };
         if let Some((expr, true)) = &body {
@@ -215,6 +249,24 @@ fn contract_tests(api: &Api, samples: &Samples<'_>) -> Result<ContractTests> {
         .filter(|module| all_calls.contains(&format!("{module}::")))
         .collect();
     Ok(ContractTests { imports, cases })
+}
+
+/// Returns an expression of test code that builds a sample of the request body.
+fn sample_body(body: &Body, samples: &Samples<'_>) -> Result<String> {
+    Ok(match &body.kind {
+        BodyKind::Json(ty) | BodyKind::Form(ty) => {
+            let sample = samples.request_body(ty).unwrap_or(serde_json::Value::Null);
+            let json = serde_json::to_string(&sample).context("a sample is always JSON")?;
+            format!(
+                "serde_json::from_str::<{}>(r##\"{json}\"##).expect(\"the sample body decodes\")",
+                qualified(ty)
+            )
+        }
+        BodyKind::Multipart => {
+            "externalcontacts::MultipartForm::new().text(\"sample\", \"text\")".to_owned()
+        }
+        BodyKind::Bytes { .. } => "bytes::Bytes::from_static(b\"sample\")".to_owned(),
+    })
 }
 
 /// Prints a type with generated names qualified by the `models` module, for test code
@@ -257,12 +309,10 @@ fn operation_types(op: &Operation) -> BTreeSet<String> {
     op.params
         .iter()
         .for_each(|param| param.ty.collect_named(&mut names));
-    if let Some(body) = &op.body {
-        body.ty.collect_named(&mut names);
-    }
-    if let ResponseKind::Typed(ty) = &op.response.kind {
+    if let Some(ty) = op.body.as_ref().and_then(Body::rust_type) {
         ty.collect_named(&mut names);
     }
+    op.response.collect_named(&mut names);
     if let Some(pagination) = &op.pagination {
         pagination.item.collect_named(&mut names);
     }
@@ -271,7 +321,7 @@ fn operation_types(op: &Operation) -> BTreeSet<String> {
 
 /// Formats generated code with prettyplease, one blank line between top-level items.
 fn format_rust(text: &str) -> Result<String> {
-    let file = syn::parse_file(text).map_err(|err| {
+    let mut file = syn::parse_file(text).map_err(|err| {
         let start = err.span().start();
         anyhow::anyhow!(
             "{err} at line {}, column {}:\n{}",
@@ -282,17 +332,21 @@ fn format_rust(text: &str) -> Result<String> {
     })?;
     let mut items: Vec<String> = Vec::new();
     if !file.attrs.is_empty() {
-        let attrs = syn::File {
+        items.push(prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: std::mem::take(&mut file.attrs),
             items: Vec::new(),
-            ..file.clone()
-        };
-        items.push(prettyplease::unparse(&attrs));
+        }));
     }
-    items.extend(file.items.iter().map(|item| {
-        let mut single = file.clone();
-        single.attrs.clear();
-        single.items = vec![item.clone()];
-        prettyplease::unparse(&single)
+    // One item at a time: cloning the whole file per item would be quadratic in its size.
+    items.extend(file.items.into_iter().map(|item| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        })
     }));
     // `use` and `mod` lines stay together; every other item is set apart by a blank line.
     let mut out = String::new();
@@ -339,9 +393,13 @@ fn excerpt(text: &str, line: usize) -> String {
         .join("\n")
 }
 
-fn with_header(code: &str, spec_label: &str) -> String {
+/// How a manifest written by the generator starts.
+pub const GENERATED_MARK_TOML: &str = "# This file is generated by `cargo xtask codegen`";
+
+/// Puts the do-not-edit header, written as `comment` lines, above a generated file.
+fn with_header(code: &str, spec_label: &str, comment: &str) -> String {
     format!(
-        "// This file is generated by `cargo xtask codegen` from {spec_label}.\n\
-         // Do not edit it by hand: change the spec or templates/, then regenerate.\n\n{code}"
+        "{comment} This file is generated by `cargo xtask codegen` from {spec_label}.\n\
+         {comment} Do not edit it by hand: change the spec or templates/, then regenerate.\n\n{code}"
     )
 }
