@@ -127,9 +127,11 @@ fn report_lists_fallbacks_and_renames() {
     let expected = [
         "fallback: 1 operation(s) document no 2XX response: their `default` response is taken as the success response",
         "fallback: 1 schema(s) use oneOf, anyOf or not: typed as serde_json::Value",
-        "fallback: 1 allOf schema(s) combine parts that are not all objects: typed as serde_json::Value",
-        "fallback: 1 query parameter(s) are arrays of objects: each item is sent as its JSON text",
+        "fallback: 1 allOf schema(s) cannot merge into one object",
+        "fallback: 2 query parameter(s) are objects or arrays of objects: each value is sent as its JSON text",
         "fallback: 1 scalar schema(s) have keywords that do not fit their type",
+        "fallback: 1 form bod(ies) have fields a form cannot carry flat (arrays, objects): sent as the caller's bytes",
+        "fallback: 1 multipart bod(ies) are built by the caller as a MultipartForm",
         "note: 7 name(s) got a numeric suffix to avoid a collision (run with -v to list them)",
     ];
     for line in expected {
@@ -246,6 +248,27 @@ fn hand_written_crate_is_rejected() {
 }
 
 #[test]
+fn folder_without_manifest_is_rejected_unless_empty() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    fs::create_dir_all(dir.path().join("src/deep")).expect("create src");
+    fs::write(dir.path().join("src/deep/notes.txt"), "mine\n").expect("write");
+
+    let output = codegen(&[], &fixture("constructs.yaml"), dir.path(), "constructs");
+
+    assert!(!output.status.success());
+    let message = text(&output.stderr);
+    assert!(
+        message.contains("is not empty and has no Cargo.toml written by the generator"),
+        "{message}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/deep/notes.txt")).expect("read"),
+        "mine\n",
+        "the folder is untouched"
+    );
+}
+
+#[test]
 fn invalid_crate_name_is_rejected() {
     let dir = tempfile::tempdir().expect("temporary folder");
 
@@ -290,7 +313,7 @@ fn platform_2017_crate_passes_clippy() {
     assert_eq!(operations, 846);
     for line in [
         "fallback: 34 operation(s) document no 2XX response",
-        "fallback: 17 query parameter(s) are arrays of objects",
+        "fallback: 17 query parameter(s) are objects or arrays of objects",
         "fallback: 2 scalar schema(s) have keywords that do not fit their type",
     ] {
         assert!(

@@ -49,7 +49,7 @@ pub(crate) enum RequestBody {
 }
 
 impl RequestBody {
-    /// The body's bytes, for logging; a multipart body is not logged.
+    /// Returns the body's bytes for logging, or `None` for a multipart body, which is not logged.
     pub(crate) fn logged_bytes(&self) -> Option<&Bytes> {
         match self {
             RequestBody::Bytes { bytes, .. } => Some(bytes),
@@ -135,11 +135,17 @@ impl MultipartForm {
                     body = body.file_name(file_name.clone());
                 }
                 if let Some(content_type) = &part.content_type {
-                    // An invalid media type was the caller's to give; the part goes without one.
                     body = match body.mime_str(content_type) {
                         Ok(typed) => typed,
-                        Err(_) => reqwest::multipart::Part::bytes(part.data.to_vec())
-                            .file_name(part.file_name.clone().unwrap_or_default()),
+                        Err(_) => {
+                            tracing::warn!(
+                                part = %part.name,
+                                content_type = %content_type,
+                                "invalid media type for a multipart file; the part is sent without one"
+                            );
+                            reqwest::multipart::Part::bytes(part.data.to_vec())
+                                .file_name(part.file_name.clone().unwrap_or_default())
+                        }
                     };
                 }
                 form.part(part.name.clone(), body)
@@ -211,11 +217,21 @@ impl ApiRequest {
 
     /// Serializes `body` as the JSON request body.
     pub(crate) fn json_body(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
+        self.json_body_as(body, "application/json")
+    }
+
+    /// Serializes `body` as a JSON request body of another JSON media type, such as
+    /// `application/merge-patch+json`.
+    pub(crate) fn json_body_as(
+        &mut self,
+        body: &impl serde::Serialize,
+        content_type: &'static str,
+    ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
             Error::InvalidRequest(format!("the request body cannot be written as JSON: {err}"))
         })?;
         self.body = Some(RequestBody::Bytes {
-            content_type: "application/json",
+            content_type,
             bytes: Bytes::from(bytes),
         });
         Ok(())
@@ -375,7 +391,7 @@ pub struct RawBody {
 }
 
 impl RawBody {
-    /// The body as UTF-8 text.
+    /// Returns the body as UTF-8 text.
     ///
     /// # Errors
     ///

@@ -28,7 +28,8 @@ pub struct Api {
     pub notes: Vec<String>,
     /// Places generated less precisely than the spec describes, by kind, as JSON pointers.
     pub fallbacks: std::collections::BTreeMap<Fallback, Vec<String>>,
-    /// Names that were suffixed to avoid a collision, as `kind `wanted` -> `given``.
+    /// Names that got a numeric suffix to avoid a collision, one sentence each, such as
+    /// "schema `Result` is generated as `Result2`, because `Result` is taken".
     pub renames: Vec<String>,
 }
 
@@ -40,12 +41,18 @@ pub enum Fallback {
     DefaultAsSuccess,
     /// `oneOf`, `anyOf` or `not`, typed as `serde_json::Value`.
     Composition,
-    /// `allOf` with a part that is not an object, typed as `serde_json::Value`.
+    /// `allOf` that cannot merge into one object (a part that is not an object, or a
+    /// reference cycle), typed as `serde_json::Value`.
     MixedAllOf,
-    /// An array query parameter whose items are objects, sent as one JSON text per item.
+    /// A query parameter that is an object or an array of objects, sent as JSON text.
     ObjectQueryParam,
-    /// A scalar schema with keywords that do not fit its `type`, typed by `type` alone.
+    /// A scalar schema with keywords that do not fit its `type`, typed by `type` and
+    /// `format` alone.
     IgnoredKeywords,
+    /// A form body with fields a form cannot carry flat (arrays, objects), sent as bytes.
+    FormAsBytes,
+    /// A `multipart/form-data` body, built by the caller as a `MultipartForm`.
+    UntypedMultipart,
 }
 
 impl Fallback {
@@ -59,10 +66,16 @@ impl Fallback {
                 "{count} schema(s) use oneOf, anyOf or not: typed as serde_json::Value"
             ),
             Fallback::MixedAllOf => format!(
-                "{count} allOf schema(s) combine parts that are not all objects: typed as serde_json::Value"
+                "{count} allOf schema(s) cannot merge into one object (a part is not an object, or refers back to itself): typed as serde_json::Value"
             ),
             Fallback::ObjectQueryParam => format!(
-                "{count} query parameter(s) are arrays of objects: each item is sent as its JSON text"
+                "{count} query parameter(s) are objects or arrays of objects: each value is sent as its JSON text"
+            ),
+            Fallback::FormAsBytes => format!(
+                "{count} form bod(ies) have fields a form cannot carry flat (arrays, objects): sent as the caller's bytes"
+            ),
+            Fallback::UntypedMultipart => format!(
+                "{count} multipart bod(ies) are built by the caller as a MultipartForm: their parts are listed in the docs, not typed"
             ),
             Fallback::IgnoredKeywords => format!(
                 "{count} scalar schema(s) have keywords that do not fit their type (such as string values in a boolean's enum): typed by `type` and `format` alone"
@@ -535,10 +548,12 @@ pub struct Body {
     pub docs: Vec<String>,
 }
 
+/// The media type of a request body and the Rust type the caller gives for it.
 #[derive(Debug, Clone)]
 pub enum BodyKind {
-    /// JSON from a serializable type.
-    Json(RustType),
+    /// JSON from a serializable type, sent as `content_type` (`application/json` or
+    /// another JSON media type, such as `application/merge-patch+json`).
+    Json { ty: RustType, content_type: String },
     /// `application/x-www-form-urlencoded` from a serializable type.
     Form(RustType),
     /// `multipart/form-data`, built by the caller as a `MultipartForm`.
@@ -551,7 +566,7 @@ impl Body {
     /// Stored and argument type of the body.
     pub fn ty(&self) -> String {
         match &self.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => ty.to_string(),
+            BodyKind::Json { ty, .. } | BodyKind::Form(ty) => ty.to_string(),
             BodyKind::Multipart => "crate::MultipartForm".to_owned(),
             BodyKind::Bytes { .. } => "bytes::Bytes".to_owned(),
         }
@@ -576,7 +591,7 @@ impl Body {
     /// The generated type the body is, if any.
     pub fn rust_type(&self) -> Option<&RustType> {
         match &self.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => Some(ty),
+            BodyKind::Json { ty, .. } | BodyKind::Form(ty) => Some(ty),
             BodyKind::Multipart | BodyKind::Bytes { .. } => None,
         }
     }
@@ -584,7 +599,12 @@ impl Body {
     /// The `ApiRequest` call that stores the body held in `value`.
     pub fn setter(&self, value: &str) -> String {
         match &self.kind {
-            BodyKind::Json(_) => format!("request.json_body({value})?"),
+            BodyKind::Json { content_type, .. } if content_type == "application/json" => {
+                format!("request.json_body({value})?")
+            }
+            BodyKind::Json { content_type, .. } => {
+                format!("request.json_body_as({value}, {content_type:?})?")
+            }
             BodyKind::Form(_) => format!("request.form_body({value})?"),
             BodyKind::Multipart => format!("request.multipart_body({value})"),
             BodyKind::Bytes { content_type } => {
@@ -618,6 +638,7 @@ pub struct ResponseVariant {
 }
 
 impl ResponseVariant {
+    /// Checks whether the response has no body.
     pub fn is_empty(&self) -> bool {
         self.kind == ResponseKind::Empty
     }
@@ -672,9 +693,28 @@ impl ResponseKind {
 }
 
 impl SuccessResponse {
-    /// The response whose body `send()` returns when there is no enum.
+    /// Returns the response whose body `send()` returns when there is no enum.
     pub fn primary(&self) -> &ResponseVariant {
         &self.variants[0]
+    }
+
+    /// Returns the response an undocumented 2XX status decodes as: the `2XX` or `default`
+    /// response when there is one, else the lowest documented status.
+    pub fn catch_all(&self) -> &ResponseVariant {
+        self.variants
+            .iter()
+            .find(|variant| variant.status.is_none())
+            .unwrap_or(self.primary())
+    }
+
+    /// Returns the responses with a status of their own, each decoded in a `match` arm.
+    pub fn exact_statuses(&self) -> Vec<(u16, &ResponseVariant)> {
+        let catch_all = self.catch_all();
+        self.variants
+            .iter()
+            .filter(|variant| !std::ptr::eq(*variant, catch_all))
+            .filter_map(|variant| Some((variant.status?, variant)))
+            .collect()
     }
 
     /// The Rust type `send()` returns on success.
@@ -710,8 +750,13 @@ impl SuccessResponse {
         {
             return None;
         }
-        media_types.dedup();
-        Some(media_types.join(", "))
+        let mut unique = Vec::new();
+        for media_type in media_types {
+            if !unique.contains(&media_type) {
+                unique.push(media_type);
+            }
+        }
+        Some(unique.join(", "))
     }
 
     /// Generated types the responses mention.

@@ -85,6 +85,12 @@ pub fn lower(spec: &OpenAPI) -> SpecResult<Api> {
                 .insert(model.name.clone(), ty.clone());
         }
     }
+    for model in &models {
+        if let ModelKind::Struct(fields) = &model.kind {
+            let types = fields.iter().map(|field| field.ty.clone()).collect();
+            lowering.struct_fields.insert(model.name.clone(), types);
+        }
+    }
     let mut operations = lowering.lower_operations()?;
     models.append(&mut lowering.hoisted_models);
     let error_model = lowering.common_error_model();
@@ -142,6 +148,8 @@ struct Lowering<'a> {
     error_schemas: Vec<Option<String>>,
     /// Structs made from objects declared inline, named after where they appear.
     hoisted_models: Vec<Model>,
+    /// Field types of the struct models from `components/schemas`, by Rust name.
+    struct_fields: BTreeMap<String, Vec<RustType>>,
     /// Places generated with a less precise type than the spec describes.
     fallbacks: BTreeMap<Fallback, Vec<String>>,
     /// Names that got a suffix to avoid a collision, for `codegen --verbose`.
@@ -187,6 +195,7 @@ impl<'a> Lowering<'a> {
             scalar_aliases: BTreeMap::new(),
             error_schemas: Vec::new(),
             hoisted_models: Vec::new(),
+            struct_fields: BTreeMap::new(),
             fallbacks: BTreeMap::new(),
             renames,
         }
@@ -247,6 +256,12 @@ impl<'a> Lowering<'a> {
                     SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                         let values = string.enumeration.iter().flatten().cloned().collect();
                         ModelKind::Enum(enum_model(name.clone(), docs.clone(), values))
+                    }
+                    SchemaKind::Any(any) if any_as_object(any).is_some() => {
+                        let object = any_as_object(any).unwrap_or_default();
+                        let fields =
+                            self.lower_fields(&name, &object, pointer, &mut inline_enums)?;
+                        ModelKind::Struct(fields)
                     }
                     SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
                         match self.merged_object(all_of) {
@@ -440,6 +455,10 @@ impl<'a> Lowering<'a> {
                     format!("use one of {}", KNOWN_TYPES.join(", ")),
                 ))
             }
+            SchemaKind::Any(any) if any_as_object(any).is_some() => {
+                let object = any_as_object(any).unwrap_or_default();
+                self.hoist_struct(schema, &object, inline, pointer)
+            }
             SchemaKind::Any(any) => match any_schema_type(any) {
                 Some(ty) => {
                     self.fallback(Fallback::IgnoredKeywords, pointer);
@@ -453,6 +472,61 @@ impl<'a> Lowering<'a> {
                 )),
             },
         }
+    }
+
+    /// Checks that `ty` is a struct whose fields a form can carry: scalars and enums, no
+    /// arrays or objects.
+    fn is_flat_struct(&self, ty: &RustType) -> bool {
+        let Some(name) = ty.named() else {
+            return false;
+        };
+        let hoisted = self.hoisted_models.iter().find(|model| model.name == name);
+        let fields = match hoisted.map(|model| &model.kind) {
+            Some(ModelKind::Struct(fields)) => {
+                fields.iter().map(|field| field.ty.clone()).collect()
+            }
+            Some(_) => return false,
+            None => match self.struct_fields.get(name) {
+                Some(fields) => fields.clone(),
+                None => return false,
+            },
+        };
+        fields
+            .iter()
+            .all(|ty| !matches!(ty, RustType::Vec(_)) && is_simple_param_type(ty, self))
+    }
+
+    /// Names the properties of a multipart body's schema, marking the files: "`file` (a file)".
+    fn multipart_parts(&self, schema: &ReferenceOr<Schema>) -> Vec<String> {
+        let schema = match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix(SCHEMA_REF_PREFIX)
+                .map(unescape_pointer_token)
+                .and_then(|name| self.spec.components.as_ref()?.schemas.get(&name))
+                .and_then(|schema| match schema {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                }),
+        };
+        let Some(SchemaKind::Type(Type::Object(object))) = schema.map(|schema| &schema.schema_kind)
+        else {
+            return Vec::new();
+        };
+        object
+            .properties
+            .iter()
+            .map(|(name, property)| {
+                let is_file = matches!(property, ReferenceOr::Item(schema)
+                    if matches!(&schema.schema_kind, SchemaKind::Type(Type::String(string))
+                        if matches!(&string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary))));
+                if is_file {
+                    format!("{} (a file)", code_span(name))
+                } else {
+                    code_span(name)
+                }
+            })
+            .collect()
     }
 
     /// Makes a struct model of an object declared inline, named after where it appears.
@@ -503,17 +577,9 @@ impl<'a> Lowering<'a> {
                 }
             };
             match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    for (name, property) in &object.properties {
-                        merged.properties.insert(name.clone(), property.clone());
-                    }
-                    for name in &object.required {
-                        if !merged.required.contains(name) {
-                            merged.required.push(name.clone());
-                        }
-                    }
-                }
+                SchemaKind::Type(Type::Object(object)) => merge_object(&mut merged, object),
                 SchemaKind::AllOf { all_of } => pending.extend(all_of.iter().rev()),
+                SchemaKind::Any(any) => merge_object(&mut merged, &any_as_object(any)?),
                 _ => return None,
             }
         }
@@ -743,10 +809,13 @@ impl<'a> Lowering<'a> {
         };
         let mut ty =
             self.lower_schema_ref(schema, &inline, &pointer.push("schema"), inline_enums)?;
-        let object_items = matches!(&ty, RustType::Vec(item) if matches!(**item, RustType::Json | RustType::JsonObject));
-        if object_items && location == ParamLocation::Query {
+        if location == ParamLocation::Query && !is_simple_param_type(&ty, self) {
+            // Form style has no encoding for objects; their JSON text is the honest fallback.
             self.fallback(Fallback::ObjectQueryParam, &pointer.push("schema"));
-            ty = RustType::Vec(Box::new(RustType::Json));
+            ty = match ty {
+                RustType::Vec(_) => RustType::Vec(Box::new(RustType::Json)),
+                _ => RustType::Json,
+            };
         } else if !is_simple_param_type(&ty, self) {
             return Err(SpecError::at(
                 &pointer.push("schema"),
@@ -833,7 +902,7 @@ impl<'a> Lowering<'a> {
         let Some((media_type, content)) = body_content(&body.content) else {
             return Err(SpecError::at(
                 &pointer.push("content"),
-                "a request body without a media type",
+                "the request body has no media type under `content`",
                 "add `content` with the media type the server accepts, such as `application/json: {schema: ...}`",
             ));
         };
@@ -851,29 +920,61 @@ impl<'a> Lowering<'a> {
             ),
             None => Ok(RustType::Json),
         };
-        let kind = match media_essence(media_type).as_str() {
-            essence if is_json(essence) => BodyKind::Json(schema_type(self)?),
-            "application/x-www-form-urlencoded" => BodyKind::Form(schema_type(self)?),
-            "multipart/form-data" => BodyKind::Multipart,
-            essence if essence.bytes().all(|byte| (b'!'..=b'~').contains(&byte)) => {
-                BodyKind::Bytes {
-                    content_type: essence.to_owned(),
-                }
-            }
-            essence => return Err(SpecError::at(
+        let essence = media_essence(media_type);
+        if !essence.bytes().all(|byte| (b'!'..=b'~').contains(&byte)) {
+            return Err(SpecError::at(
                 &content_pointer,
                 format!("media type `{essence}` contains characters an HTTP header cannot carry"),
                 "write the media type in ASCII without spaces, such as `application/octet-stream`",
-            )),
+            ));
+        }
+        let mut docs = body
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_default();
+        let kind = match essence.as_str() {
+            "*/*" => BodyKind::Json {
+                ty: schema_type(self)?,
+                content_type: "application/json".to_owned(),
+            },
+            json if is_json(json) => BodyKind::Json {
+                ty: schema_type(self)?,
+                content_type: essence.clone(),
+            },
+            "application/x-www-form-urlencoded" => {
+                let ty = schema_type(self)?;
+                if self.is_flat_struct(&ty) {
+                    BodyKind::Form(ty)
+                } else {
+                    self.fallback(Fallback::FormAsBytes, &content_pointer.push("schema"));
+                    BodyKind::Bytes {
+                        content_type: essence,
+                    }
+                }
+            }
+            "multipart/form-data" => {
+                self.fallback(Fallback::UntypedMultipart, &content_pointer.push("schema"));
+                let parts = content
+                    .schema
+                    .as_ref()
+                    .map(|schema| self.multipart_parts(schema));
+                if let Some(parts) = parts.filter(|parts| !parts.is_empty()) {
+                    docs = join_paragraphs([
+                        docs,
+                        markdown_line(format!("The spec lists these parts: {}.", parts.join(", "))),
+                    ]);
+                }
+                BodyKind::Multipart
+            }
+            _ => BodyKind::Bytes {
+                content_type: essence,
+            },
         };
         Ok(Body {
             kind,
             required: body.required,
-            docs: body
-                .description
-                .as_deref()
-                .map(doc_lines)
-                .unwrap_or_default(),
+            docs,
         })
     }
 
@@ -1057,6 +1158,32 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// Adds the properties and required names of `object` to `merged`; a later part's property
+/// replaces an earlier one of the same name.
+fn merge_object(merged: &mut openapiv3::ObjectType, object: &openapiv3::ObjectType) {
+    for (name, property) in &object.properties {
+        merged.properties.insert(name.clone(), property.clone());
+    }
+    for name in &object.required {
+        if !merged.required.contains(name) {
+            merged.required.push(name.clone());
+        }
+    }
+}
+
+/// Reads a schema with `properties` but without `type: object` (which `openapiv3` cannot
+/// type) as the object it describes.
+fn any_as_object(any: &openapiv3::AnySchema) -> Option<openapiv3::ObjectType> {
+    let untyped_or_object = any.typ.as_deref().is_none_or(|typ| typ == "object");
+    (untyped_or_object && !any.properties.is_empty()).then(|| openapiv3::ObjectType {
+        properties: any.properties.clone(),
+        required: any.required.clone(),
+        additional_properties: any.additional_properties.clone(),
+        min_properties: any.min_properties,
+        max_properties: any.max_properties,
+    })
+}
+
 /// Types a scalar schema by its `type` and `format` alone, for a schema whose other keywords
 /// do not fit its type, such as `{type: boolean, enum: ["true", "false"]}`.
 fn any_schema_type(any: &openapiv3::AnySchema) -> Option<RustType> {
@@ -1234,7 +1361,7 @@ fn body_content(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str
         .map(|(media_type, content)| (media_type.as_str(), content))
 }
 
-/// A media type without parameters, in lower case: `Application/JSON; charset=utf-8` ->
+/// Returns a media type without parameters, in lower case: `Application/JSON; charset=utf-8` ->
 /// `application/json`.
 fn media_essence(media_type: &str) -> String {
     media_type
@@ -1674,7 +1801,7 @@ paths:
 ";
 
     #[test]
-    fn differing_success_bodies_become_an_enum_in_status_order() {
+    fn different_success_bodies_make_enum() {
         let api = lower_yaml(RESPONSES_SPEC);
 
         let op = &api.operations[0];
@@ -1700,7 +1827,7 @@ paths:
     }
 
     #[test]
-    fn default_response_and_other_media_types_are_fallbacks_with_pointers() {
+    fn default_response_is_reported_fallback() {
         let api = lower_yaml(RESPONSES_SPEC);
 
         let op = &api.operations[1];

@@ -171,7 +171,22 @@ pub fn check_standalone_target(out_dir: &Path, name: &str) -> Result<()> {
     let manifest = out_dir.join("Cargo.toml");
     let text = match std::fs::read_to_string(&manifest) {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            // Without a manifest, only a new or empty folder is safe: `src/` would be replaced.
+            let mut entries = match std::fs::read_dir(out_dir) {
+                Ok(entries) => entries,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot list {}", out_dir.display()))
+                }
+            };
+            anyhow::ensure!(
+                entries.next().is_none(),
+                "{} is not empty and has no Cargo.toml written by the generator, and --crate-name would replace its src/ folder\n  help: choose an empty or new --out folder",
+                out_dir.display()
+            );
+            return Ok(());
+        }
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", manifest.display())),
     };
     anyhow::ensure!(

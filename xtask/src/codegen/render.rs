@@ -254,7 +254,7 @@ fn contract_tests(api: &Api, samples: &Samples<'_>) -> Result<ContractTests> {
 /// Returns an expression of test code that builds a sample of the request body.
 fn sample_body(body: &Body, samples: &Samples<'_>) -> Result<String> {
     Ok(match &body.kind {
-        BodyKind::Json(ty) | BodyKind::Form(ty) => {
+        BodyKind::Json { ty, .. } | BodyKind::Form(ty) => {
             let sample = samples.request_body(ty).unwrap_or(serde_json::Value::Null);
             let json = serde_json::to_string(&sample).context("a sample is always JSON")?;
             format!(

@@ -77,8 +77,11 @@ struct CrateRoot<'a> {
 
 /// What the spec says about itself, for the crate's description and docs.
 pub struct SpecInfo<'a> {
+    /// `info.title`, such as "PureCloud Platform API".
     pub title: &'a str,
+    /// `info.version`.
     pub version: &'a str,
+    /// The spec's path as generated headers name it.
     pub spec_label: &'a str,
 }
 
