@@ -139,8 +139,7 @@ fn build_times(folders: &Folders, crate_dir: &Path) -> Result<BuildTimes> {
             .args(args)
             .arg("--manifest-path")
             .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target)
+            .env("CARGO_TARGET_DIR", &target)
             .current_dir(crate_dir);
         command
     };
