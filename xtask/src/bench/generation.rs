@@ -64,7 +64,7 @@ pub(super) fn generation(
                 report.measured(SECTION, subject, subset, "ms", None, note.clone());
             }
             let out = folders.work.join("generated-progenitor");
-            let time = measure::median_of(runs, |_| {
+            let time = measure::median_of(runs, || {
                 measure::remove_dir(&out)?;
                 Ok(peers::progenitor_command(
                     &progenitor.binary,
@@ -93,7 +93,7 @@ pub(super) fn generation(
     match &peers.openapi_generator {
         Ok(launcher) => {
             let out = folders.work.join("generated-openapi-generator");
-            let time = measure::median_of(runs, |_| {
+            let time = measure::median_of(runs, || {
                 measure::remove_dir(&out)?;
                 Ok(peers::openapi_generator_command(
                     launcher, &spec_path, &out, "peer",
@@ -124,7 +124,7 @@ pub(super) fn generation(
 /// from `spec`.
 fn time_our_generator(folders: &Folders, xtask: &Path, spec: &Path, runs: usize) -> Result<f64> {
     let out = folders.work.join("generated-ours");
-    let time = measure::median_of(runs, |_| {
+    let time = measure::median_of(runs, || {
         measure::remove_dir(&out)?;
         std::fs::create_dir_all(&out)?;
         Ok(our_generator_command(xtask, spec, &out))

@@ -1,6 +1,6 @@
 //! Running commands for the benchmarks: timing them and reading their output.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -53,15 +53,12 @@ pub fn timed(command: &mut Command) -> Result<Duration> {
     Ok(started.elapsed())
 }
 
-/// Runs a command `runs` times and returns the median time. `prepare` runs before each
-/// run, untimed, with the run's number.
-pub fn median_of(
-    runs: usize,
-    mut prepare: impl FnMut(usize) -> Result<Command>,
-) -> Result<Duration> {
+/// Runs a command `runs` times and returns the median time. `prepare` builds the command
+/// before each run, untimed.
+pub fn median_of(runs: usize, mut prepare: impl FnMut() -> Result<Command>) -> Result<Duration> {
     let mut times = Vec::with_capacity(runs);
-    for run in 0..runs.max(1) {
-        let mut command = prepare(run)?;
+    for _ in 0..runs.max(1) {
+        let mut command = prepare()?;
         times.push(timed(&mut command)?);
     }
     Ok(median(&mut times))
@@ -103,6 +100,18 @@ pub fn json_line(stdout: &str, bench: &str) -> Result<serde_json::Value> {
         .with_context(|| format!("the `{bench}` benchmark printed no JSON result line"))
 }
 
+/// Finds the path of the binary `name` in the JSON messages of `cargo build
+/// --message-format=json`.
+pub fn executable(messages: &str, name: &str) -> Result<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter(|message| message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo built no `{name}` binary"))
+}
+
 /// Removes a folder and everything in it, if it exists.
 pub fn remove_dir(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {
@@ -134,6 +143,25 @@ mod tests {
     fn json_line_missing_names_bench() {
         let err = json_line("{\"bench\":\"other\"}\n", "memory").unwrap_err();
         assert!(err.to_string().contains("`memory`"), "{err}");
+    }
+
+    #[test]
+    fn executable_from_cargo_messages() {
+        let messages = concat!(
+            "{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"serde\"},\"executable\":null}\n",
+            "{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"xtask\"},\"executable\":\"/t/xtask\"}\n",
+            "{\"reason\":\"build-finished\",\"success\":true}\n",
+        );
+        assert_eq!(
+            executable(messages, "xtask").unwrap(),
+            PathBuf::from("/t/xtask")
+        );
+    }
+
+    #[test]
+    fn executable_missing_names_binary() {
+        let err = executable("{\"reason\":\"build-finished\"}\n", "xtask").unwrap_err();
+        assert!(err.to_string().contains("`xtask`"), "{err}");
     }
 
     #[test]

@@ -176,18 +176,18 @@ fn step(name: &str) {
     eprintln!("==> bench: {name}");
 }
 
-/// Returns the generator binary to time: a release build, or in a smoke run this very
-/// binary, to save a release build.
+/// Builds the generator and returns the path of its binary: a release build, or in a smoke
+/// run a debug build, which `cargo xtask` has already compiled. The running binary itself
+/// will not do, because `cargo test` relinks it at the same path while `cargo xtask test`
+/// runs.
 fn xtask_binary(root: &Path, smoke: bool) -> Result<PathBuf> {
-    if smoke {
-        return std::env::current_exe().context("cannot find the running xtask binary");
-    }
     let mut build = cargo();
-    build
-        .args(["build", "--release", "--package", "xtask"])
-        .current_dir(root);
-    measure::output(&mut build).context("cannot build the generator in release mode")?;
-    Ok(root.join("target/release/xtask"))
+    build.args(["build", "--package", "xtask", "--message-format=json"]);
+    if !smoke {
+        build.arg("--release");
+    }
+    let stdout = measure::output(build.current_dir(root)).context("cannot build the generator")?;
+    measure::executable(&stdout, "xtask")
 }
 
 /// Installs progenitor and openapi-generator and finds the operations progenitor accepts.

@@ -1,9 +1,9 @@
 //! Fixtures, a local HTTP server and measurement helpers shared by the benchmarks.
 //!
 //! Each benchmark binary prints one JSON object on a line of its own to stdout, which
-//! `cargo xtask bench` reads; everything meant for people goes to stderr. Run through
-//! `cargo bench`, a binary receives `--bench` and does a full measurement; run through
-//! `cargo test --benches` it does not, and runs a few iterations only, as a smoke test.
+//! `cargo xtask bench` reads; everything meant for people goes to stderr. `cargo bench`
+//! passes `--bench` to a binary, which then measures in full. `cargo test --benches` does
+//! not, so the binary runs a few iterations only, as a smoke test.
 
 #![allow(
     dead_code,
