@@ -1,5 +1,6 @@
 //! Maintainer tasks for the External Contacts SDK workspace, run as `cargo xtask <task>`.
 
+mod bench;
 mod codegen;
 mod test;
 
@@ -41,8 +42,28 @@ enum Task {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Run every check: formatting, generated-code freshness, clippy, docs and all tests.
+    /// Run every check: formatting, generated-code freshness, clippy, docs, all tests and a
+    /// smoke run of the benchmarks.
     Test,
+    /// Measure generation, compile time, request overhead, decode speed and streaming memory
+    /// next to progenitor, openapi-generator and plain reqwest; print one table and write it
+    /// to target/bench/report.json and report.md.
+    Bench {
+        /// Run each benchmark once on the debug build, without peers or clean builds, to check
+        /// that the benchmarks work; the numbers mean nothing.
+        #[arg(long)]
+        smoke: bool,
+        /// Runs of each generation; the median counts.
+        #[arg(long, value_name = "N", default_value_t = bench::DEFAULT_RUNS,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        runs: u16,
+        /// Leave out progenitor and openapi-generator (no installs).
+        #[arg(long)]
+        skip_peers: bool,
+        /// Leave out the clean builds, which take several minutes.
+        #[arg(long)]
+        skip_compile: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -56,6 +77,24 @@ fn main() -> ExitCode {
             verbose,
         } => run_codegen(check, spec, out, crate_name, verbose),
         Task::Test => test::run(&workspace_root()),
+        Task::Bench {
+            smoke,
+            runs,
+            skip_peers,
+            skip_compile,
+        } => {
+            let options = if smoke {
+                bench::Options::smoke()
+            } else {
+                bench::Options {
+                    smoke,
+                    runs: usize::from(runs),
+                    skip_peers,
+                    skip_compile,
+                }
+            };
+            bench::run(&workspace_root(), &options)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

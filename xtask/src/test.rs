@@ -5,12 +5,13 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use crate::codegen;
+use crate::{bench, codegen};
 
 /// Folder of the Node.js tools the tests use: Prism (mock server) and Redocly (spec linter).
 const CONTRACT_TOOLS: &str = "xtask/contract";
 
-/// Runs formatting, freshness, lint, doc and test checks from the workspace root.
+/// Runs formatting, freshness, lint, doc and test checks, then the benchmarks once, from the
+/// workspace root.
 pub fn run(root: &Path) -> Result<()> {
     cargo(
         root,
@@ -42,6 +43,9 @@ pub fn run(root: &Path) -> Result<()> {
         &rustdoc_flags,
     )?;
     cargo(root, "tests", &["test", "--workspace"], &[])?;
+
+    step("benchmark smoke run");
+    bench::run(root, &bench::Options::smoke())?;
     println!("all checks passed");
     Ok(())
 }

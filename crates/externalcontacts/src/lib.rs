@@ -1,10 +1,16 @@
 //! Typed async client for the Genesys Cloud External Contacts API.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), externalcontacts::Error> {
-//! use externalcontacts::operations::GetExternalcontactsContactExpand;
-//! use externalcontacts::{Client, Region};
+//! # Quick start
 //!
+//! Log in with OAuth client credentials in a region, search contacts, create one and handle
+//! a typed API error:
+//!
+//! ```no_run
+//! use externalcontacts::models::ExternalContact;
+//! use externalcontacts::{Client, Error, Region};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! // The region decides both the API host and the login host.
 //! let client = Client::builder()
 //!     .region(Region::EuWest1)
 //!     .client_credentials(
@@ -13,15 +19,40 @@
 //!     )
 //!     .build()?;
 //!
-//! let contact = client
-//!     .get_externalcontacts_contact("3ab2c1d0-0000-4000-8000-000000000000")
-//!     .expand([GetExternalcontactsContactExpand::ExternalOrganization])
+//! // Search: one page of the contacts that match a keyword.
+//! let page = client
+//!     .get_externalcontacts_contacts()
+//!     .q("lovelace")
+//!     .page_size(25)
 //!     .send()
 //!     .await?;
-//! println!("{:?} {:?}", contact.first_name, contact.last_name);
+//! for contact in page.entities.unwrap_or_default() {
+//!     println!("{:?} {:?}", contact.first_name, contact.last_name);
+//! }
+//!
+//! // Create: the body is a generated model, whose required fields are the arguments of `new`.
+//! let mut contact = ExternalContact::new("Ada", "Lovelace");
+//! contact.work_email = Some("ada@example.com".to_owned());
+//! let created = client.post_externalcontacts_contacts(contact).send().await?;
+//! println!("created {:?}", created.id);
+//!
+//! // Typed errors: an error status arrives as `Error::Api`, with the status, the
+//! // correlation id and the body as the API sent it.
+//! match client.get_externalcontacts_contact("no-such-contact").send().await {
+//!     Ok(contact) => println!("found {:?}", contact.id),
+//!     Err(err) if err.is_not_found() => println!("no such contact"),
+//!     Err(Error::Api(api)) => {
+//!         let message = api.error_body().and_then(|body| body.message);
+//!         println!("status {}: {message:?} ({:?})", api.status, api.correlation_id);
+//!     }
+//!     Err(err) => return Err(err),
+//! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! [`ClientBuilder::access_token`] takes a token obtained elsewhere instead, and
+//! [`ClientBuilder::base_url`] points the client at another server, such as a local mock.
 //!
 //! # Listing everything
 //!
@@ -51,6 +82,8 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The crate's `examples/` folder has runnable programs for these flows.
 //!
 //! # Crate layout
 //!
