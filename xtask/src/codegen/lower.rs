@@ -1861,6 +1861,53 @@ paths:
     }
 
     #[test]
+    fn all_of_cycle_is_value_fallback() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Loop:\n      allOf:\n        - $ref: '#/components/schemas/Loop'\n        \
+             - type: object\n          properties:\n            id: {{type: string}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let model = &api.models[0];
+        assert!(
+            matches!(&model.kind, ModelKind::Alias(RustType::Json)),
+            "{:?}",
+            model.kind
+        );
+        assert_eq!(
+            api.fallbacks[&Fallback::MixedAllOf],
+            ["#/components/schemas/Loop/allOf"]
+        );
+    }
+
+    #[test]
+    fn inline_objects_in_arrays_and_maps_become_structs() {
+        let yaml = format!(
+            "{HEADER}components:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        \
+             rows:\n          type: array\n          items:\n            type: object\n            properties:\n              \
+             id: {{type: string}}\n        byName:\n          type: object\n          additionalProperties:\n            \
+             properties:\n              size: {{type: integer}}\n"
+        );
+
+        let api = lower_yaml(&yaml);
+
+        let types: Vec<String> = struct_fields(&api, "Holder")
+            .iter()
+            .map(|field| field.ty.to_string())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "Vec<HolderRows>",
+                "std::collections::BTreeMap<String, HolderByNameValue>"
+            ]
+        );
+        assert_eq!(struct_fields(&api, "HolderRows")[0].name, "id");
+        assert_eq!(struct_fields(&api, "HolderByNameValue")[0].name, "size");
+    }
+
+    #[test]
     fn duplicate_enum_values_make_one_variant() {
         let model = enum_model(
             "Speed".to_owned(),
