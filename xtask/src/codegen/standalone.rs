@@ -138,7 +138,7 @@ fn runtime_dependencies() -> Result<String> {
         .context("crates/externalcontacts/Cargo.toml has no [dependencies] table")?;
     let mut out = toml_edit::DocumentMut::new();
     out.insert("dependencies", toml_edit::Item::Table(dependencies.clone()));
-    Ok(out.to_string())
+    Ok(out.to_string().trim().to_owned())
 }
 
 /// The External Contacts crate root without its own docs and doctests: module declarations,
