@@ -130,8 +130,8 @@ fn report_lists_fallbacks_and_renames() {
         "fallback: 1 allOf schema(s) cannot merge into one object",
         "fallback: 2 query parameter(s) are objects or arrays of objects: each value is sent as its JSON text",
         "fallback: 1 scalar schema(s) have keywords that do not fit their type",
-        "fallback: 1 form bod(ies) have fields a form cannot carry flat (arrays, objects): sent as the caller's bytes",
-        "fallback: 1 multipart bod(ies) are built by the caller as a MultipartForm",
+        "fallback: 1 form request bodies with fields a form cannot carry flat (arrays, objects): sent as the caller's bytes",
+        "fallback: 1 multipart request bodies: built by the caller as a MultipartForm",
         "note: 7 name(s) got a numeric suffix to avoid a collision (run with -v to list them)",
     ];
     for line in expected {

@@ -71,8 +71,8 @@
 //!     println!("{:?} {:?}", contact.id, contact.last_name);
 //! }
 //!
-//! // The notes of one contact, as a Vec. A page-number listing returns at most 1,000
-//! // records; past them `collect_all` fails with `PaginationError::PageLimit`.
+//! // At most 1,000 notes of one contact, as a Vec. A page-number listing returns only its
+//! // first 1,000 records, and a larger `max_items` would end in `PaginationError::PageLimit`.
 //! let notes = client
 //!     .get_externalcontacts_contact_notes("3ab2c1d0-0000-4000-8000-000000000000")
 //!     .page_size(100)

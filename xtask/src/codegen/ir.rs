@@ -72,10 +72,10 @@ impl Fallback {
                 "{count} query parameter(s) are objects or arrays of objects: each value is sent as its JSON text"
             ),
             Fallback::FormAsBytes => format!(
-                "{count} form bod(ies) have fields a form cannot carry flat (arrays, objects): sent as the caller's bytes"
+                "{count} form request bodies with fields a form cannot carry flat (arrays, objects): sent as the caller's bytes"
             ),
             Fallback::UntypedMultipart => format!(
-                "{count} multipart bod(ies) are built by the caller as a MultipartForm: their parts are listed in the docs, not typed"
+                "{count} multipart request bodies: built by the caller as a MultipartForm, with their parts listed in the docs, not typed"
             ),
             Fallback::IgnoredKeywords => format!(
                 "{count} scalar schema(s) have keywords that do not fit their type (such as string values in a boolean's enum): typed by `type` and `format` alone"

@@ -144,13 +144,28 @@ fn render_tree(config: &Config) -> Result<Tree> {
 /// first one is written, so a bad spec or template leaves the disk untouched.
 pub fn generate(config: &Config) -> Result<Changes> {
     let tree = render_tree(config)?;
-    tree.write()
-        .with_context(|| format!("cannot write into {}", config.out_dir.display()))
+    let changes = tree
+        .write()
+        .with_context(|| format!("cannot write into {}", config.out_dir.display()))?;
+    report_foreign(&changes, config);
+    Ok(changes)
+}
+
+/// Names the files without a generated header found in generated folders, which the
+/// generator leaves alone.
+fn report_foreign(changes: &Changes, config: &Config) {
+    for path in &changes.foreign {
+        eprintln!(
+            "note: left alone, because it has no generated header: {}",
+            config.out_label.join(path).display()
+        );
+    }
 }
 
 /// Fails with [`StaleFiles`] when the files on disk differ from a fresh generation.
 pub fn check(config: &Config) -> Result<()> {
     let changes = render_tree(config)?.changes()?;
+    report_foreign(&changes, config);
     if changes.is_empty() {
         Ok(())
     } else {
@@ -168,6 +183,11 @@ pub fn check(config: &Config) -> Result<()> {
 /// did not write.
 pub fn check_standalone_target(out_dir: &Path, name: &str) -> Result<()> {
     standalone::validate_crate_name(name)?;
+    anyhow::ensure!(
+        !out_dir.exists() || out_dir.is_dir(),
+        "--out {} is a file, not a folder\n  help: give the folder the crate should be written into, such as `../{name}`",
+        out_dir.display()
+    );
     let manifest = out_dir.join("Cargo.toml");
     let text = match std::fs::read_to_string(&manifest) {
         Ok(text) => text,

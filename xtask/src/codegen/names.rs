@@ -13,6 +13,11 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Checks whether `word` is a Rust keyword, which cannot be a plain identifier.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 /// Converts any spec name to a snake-case Rust identifier: `firstName` -> `first_name`,
 /// `type` -> `type_`, `2fa` -> `_2fa`.
 pub fn snake_case(name: &str) -> String {

@@ -109,8 +109,12 @@ pub fn render(crate_name: &str, info: &SpecInfo<'_>) -> Result<CrateFiles> {
         spec_label: info.spec_label,
         runtime_items: runtime_items()?,
     };
+    let mut manifest = manifest.render()?;
+    if !manifest.ends_with('\n') {
+        manifest.push('\n');
+    }
     Ok(CrateFiles {
-        manifest: manifest.render()?,
+        manifest,
         root: root.render()?,
         runtime: RUNTIME_MODULES
             .iter()
@@ -191,6 +195,13 @@ pub fn validate_crate_name(name: &str) -> Result<()> {
         valid,
         "`{name}` is not a valid crate name\n  help: use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters), such as `genesys-platform`"
     );
+    let ident = name.replace('-', "_");
+    let reserved = super::names::is_keyword(&ident)
+        || ["alloc", "core", "proc_macro", "std", "test"].contains(&ident.as_str());
+    anyhow::ensure!(
+        !reserved,
+        "`{name}` is not a valid crate name: `{ident}` is a Rust keyword or a built-in crate\n  help: choose another name, such as `{ident}-api`"
+    );
     Ok(())
 }
 
@@ -237,7 +248,16 @@ mod tests {
         for good in ["genesys-platform", "a", "api_v2"] {
             assert!(validate_crate_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "2fa", "has space", "ümlaut", "-lead"] {
+        for bad in [
+            "",
+            "2fa",
+            "has space",
+            "ümlaut",
+            "-lead",
+            "fn",
+            "self",
+            "std",
+        ] {
             let err = validate_crate_name(bad).expect_err(bad).to_string();
             assert!(err.contains(&format!("`{bad}`")), "{err}");
         }
