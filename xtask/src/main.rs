@@ -46,8 +46,8 @@ enum Task {
     /// smoke run of the benchmarks.
     Test,
     /// Measure generation, compile time, request overhead, decode speed and streaming memory
-    /// next to progenitor, openapi-generator and plain reqwest; print one table and write it
-    /// to target/bench/report.json and report.md.
+    /// next to progenitor, openapi-generator and plain reqwest. The table is printed and
+    /// written to target/bench/report.json and report.md.
     Bench {
         /// Run each benchmark once on the debug build, without peers or clean builds, to check
         /// that the benchmarks work; the numbers mean nothing.

@@ -287,8 +287,9 @@ fn invalid_crate_name_is_rejected() {
     );
 }
 
-/// The whole Genesys platform API of 2017-09-21 (846 operations, 735 schemas). It takes a few
-/// minutes, so it runs on request and in CI: `cargo test -p xtask --test generality -- --ignored`.
+/// Generates and lints the whole Genesys platform API of 2017-09-21 (846 operations, 735
+/// schemas). It takes a few minutes, so it runs on request and in CI:
+/// `cargo test -p xtask --test generality -- --ignored`.
 #[test]
 #[ignore = "builds an 846-operation crate; run with --ignored (CI does)"]
 fn platform_2017_crate_passes_clippy() {

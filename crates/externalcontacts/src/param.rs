@@ -96,7 +96,7 @@ mod tests {
     }
 
     #[test]
-    fn json_strings_are_bare_and_other_values_are_json() {
+    fn json_value_param_text() {
         assert_eq!(serde_json::json!("name").param_value(), "name");
         assert_eq!(serde_json::json!({"a": 1}).param_value(), r#"{"a":1}"#);
     }

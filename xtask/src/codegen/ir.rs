@@ -56,7 +56,7 @@ pub enum Fallback {
 }
 
 impl Fallback {
-    /// One summary line for `count` places.
+    /// Returns the summary line for `count` places.
     pub fn summary(self, count: usize) -> String {
         match self {
             Fallback::DefaultAsSuccess => format!(
@@ -588,7 +588,7 @@ impl Body {
         }
     }
 
-    /// The generated type the body is, if any.
+    /// Returns the generated type the body is, if any.
     pub fn rust_type(&self) -> Option<&RustType> {
         match &self.kind {
             BodyKind::Json { ty, .. } | BodyKind::Form(ty) => Some(ty),
@@ -596,7 +596,7 @@ impl Body {
         }
     }
 
-    /// The `ApiRequest` call that stores the body held in `value`.
+    /// Returns the `ApiRequest` call that stores the body held in `value`.
     pub fn setter(&self, value: &str) -> String {
         match &self.kind {
             BodyKind::Json { content_type, .. } if content_type == "application/json" => {
@@ -733,30 +733,26 @@ impl SuccessResponse {
         }
     }
 
-    /// The `Accept` header to send instead of `application/json`, when a response is not JSON.
+    /// Returns the `Accept` header to send instead of `application/json`, when a response is
+    /// not JSON.
     pub fn accept(&self) -> Option<String> {
-        let mut media_types: Vec<&str> = Vec::new();
-        for variant in &self.variants {
-            match &variant.kind {
-                ResponseKind::Raw { accept } => media_types.push(accept),
-                ResponseKind::Json | ResponseKind::Typed(_) => media_types.push("application/json"),
-                ResponseKind::Empty => {}
-            }
-        }
-        if !self
-            .variants
-            .iter()
-            .any(|variant| matches!(variant.kind, ResponseKind::Raw { .. }))
-        {
+        let is_raw = |variant: &ResponseVariant| matches!(variant.kind, ResponseKind::Raw { .. });
+        if !self.variants.iter().any(is_raw) {
             return None;
         }
-        let mut unique = Vec::new();
-        for media_type in media_types {
-            if !unique.contains(&media_type) {
-                unique.push(media_type);
+        // Each media type once, in the order of the responses.
+        let mut media_types: Vec<&str> = Vec::new();
+        for variant in &self.variants {
+            let media_type = match &variant.kind {
+                ResponseKind::Raw { accept } => accept.as_str(),
+                ResponseKind::Json | ResponseKind::Typed(_) => "application/json",
+                ResponseKind::Empty => continue,
+            };
+            if !media_types.contains(&media_type) {
+                media_types.push(media_type);
             }
         }
-        Some(unique.join(", "))
+        Some(media_types.join(", "))
     }
 
     /// Generated types the responses mention.

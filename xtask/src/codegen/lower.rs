@@ -498,18 +498,9 @@ impl<'a> Lowering<'a> {
 
     /// Names the properties of a multipart body's schema, marking the files: "`file` (a file)".
     fn multipart_parts(&self, schema: &ReferenceOr<Schema>) -> Vec<String> {
-        let schema = match schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix(SCHEMA_REF_PREFIX)
-                .map(unescape_pointer_token)
-                .and_then(|name| self.spec.components.as_ref()?.schemas.get(&name))
-                .and_then(|schema| match schema {
-                    ReferenceOr::Item(schema) => Some(schema),
-                    ReferenceOr::Reference { .. } => None,
-                }),
-        };
-        let Some(SchemaKind::Type(Type::Object(object))) = schema.map(|schema| &schema.schema_kind)
+        let Some(SchemaKind::Type(Type::Object(object))) = self
+            .resolve_schema(schema)
+            .map(|schema| &schema.schema_kind)
         else {
             return Vec::new();
         };
@@ -566,17 +557,7 @@ impl<'a> Lowering<'a> {
             if budget == 0 {
                 return None;
             }
-            let schema = match part {
-                ReferenceOr::Item(schema) => schema,
-                ReferenceOr::Reference { reference } => {
-                    let name = unescape_pointer_token(reference.strip_prefix(SCHEMA_REF_PREFIX)?);
-                    match self.spec.components.as_ref()?.schemas.get(&name)? {
-                        ReferenceOr::Item(schema) => schema,
-                        ReferenceOr::Reference { .. } => return None,
-                    }
-                }
-            };
-            match &schema.schema_kind {
+            match &self.resolve_schema(part)?.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => merge_object(&mut merged, object),
                 SchemaKind::AllOf { all_of } => pending.extend(all_of.iter().rev()),
                 SchemaKind::Any(any) => merge_object(&mut merged, &any_as_object(any)?),
@@ -584,6 +565,24 @@ impl<'a> Lowering<'a> {
             }
         }
         Some(merged)
+    }
+
+    /// Returns an inline schema, or the schema a local `#/components/schemas/Name` reference
+    /// names; `None` for a dangling, remote or nested reference.
+    fn resolve_schema<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = unescape_pointer_token(reference.strip_prefix(SCHEMA_REF_PREFIX)?);
+                match self.spec.components.as_ref()?.schemas.get(&name)? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
     }
 
     /// Resolves `#/components/schemas/Name` to the model's Rust name.

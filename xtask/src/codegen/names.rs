@@ -89,7 +89,7 @@ impl NameScope {
         given
     }
 
-    /// Returns and forgets the `(wanted, given)` pairs of the names that got a suffix.
+    /// Returns the `(wanted, given)` pairs of the names that got a suffix, and clears them.
     pub fn take_renamed(&mut self) -> Vec<(String, String)> {
         std::mem::take(&mut self.renamed)
     }

@@ -75,7 +75,7 @@ struct CrateRoot<'a> {
     runtime_items: String,
 }
 
-/// What the spec says about itself, for the crate's description and docs.
+/// The spec's own description, for the crate's description and docs.
 pub struct SpecInfo<'a> {
     /// `info.title`, such as "PureCloud Platform API".
     pub title: &'a str,
@@ -131,7 +131,7 @@ fn rename_crate_paths(text: &str, crate_name: &str) -> String {
     )
 }
 
-/// The `[dependencies]` table of the External Contacts manifest, printed as TOML.
+/// Returns the `[dependencies]` table of the External Contacts manifest, printed as TOML.
 fn runtime_dependencies() -> Result<String> {
     let manifest: toml_edit::DocumentMut = PRODUCT_MANIFEST
         .parse()
@@ -145,8 +145,8 @@ fn runtime_dependencies() -> Result<String> {
     Ok(out.to_string().trim().to_owned())
 }
 
-/// The External Contacts crate root without its own docs and doctests: module declarations,
-/// re-exports and attributes, which every generated crate shares.
+/// Returns the External Contacts crate root without its own docs and doctests: the module
+/// declarations, re-exports and attributes that every generated crate shares.
 fn runtime_items() -> Result<String> {
     let mut file = syn::parse_file(PRODUCT_LIB)
         .context("crates/externalcontacts/src/lib.rs does not parse")?;
@@ -167,7 +167,7 @@ fn runtime_items() -> Result<String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Whether an item exists only under `#[cfg(doctest)]`, such as the README's doctests.
+/// Checks whether an item exists only under `#[cfg(doctest)]`, such as the README's doctests.
 fn is_doctest_only(item: &syn::Item) -> bool {
     let attrs = match item {
         syn::Item::Struct(item) => &item.attrs,
